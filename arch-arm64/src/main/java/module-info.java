@@ -1,0 +1,11 @@
+/**
+ * The arm64 backend: lib/iomem_copy.c rules, natural alignment, and dmb oshld/oshst and dsb st barriers from a native stub.
+ */
+module dev.iomem.arch.arm64 {
+    requires dev.iomem.api;
+    requires dev.iomem.core;
+
+    exports dev.iomem.arch.arm64;
+
+    provides dev.iomem.spi.ArchBackend with dev.iomem.arch.arm64.Arm64Backend;
+}

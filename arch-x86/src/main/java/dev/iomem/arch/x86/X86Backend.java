@@ -1,0 +1,84 @@
+package dev.iomem.arch.x86;
+
+import dev.iomem.api.AccessRules;
+import dev.iomem.api.Availability;
+import dev.iomem.api.CopyStyle;
+import dev.iomem.api.MemoryType;
+import dev.iomem.api.Width;
+import dev.iomem.core.NativeAccess;
+import dev.iomem.core.access.RuleBasedBackend;
+import dev.iomem.spi.Barriers;
+import dev.iomem.spi.IoBus;
+import dev.iomem.spi.MappedRegion;
+
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The x86-64 backend.
+ *
+ * <p>Rules, after {@code arch/x86/lib/iomem.c}: scalars of 1, 2, 4 and 8 bytes at any alignment
+ * (the hardware tolerates unaligned UC accesses); copies and fills align the device side with
+ * a 1-byte then a 2-byte access, move a body of 4-byte accesses (never 8, never SIMD, never
+ * {@code rep movs}, after commit c228d294f204) and finish with a 2- then 1-byte tail, ascending.
+ * The same rules hold for write-combining mappings: the kernel uses the same
+ * {@code memcpy_toio} for {@code ioremap_wc}; only {@link #nativeBarriers()}'s flush differs in
+ * effect.
+ */
+public final class X86Backend extends RuleBasedBackend {
+
+    /** The backend's name. */
+    public static final String NAME = "x86_64";
+
+    private static final Set<String> ARCHES = Set.of("amd64", "x86_64");
+
+    /** Creates the backend; touches no native code. */
+    public X86Backend() {
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Set<String> osArchNames() {
+        return ARCHES;
+    }
+
+    @Override
+    public int priority() {
+        return 100;
+    }
+
+    @Override
+    public Availability probe() {
+        String arch = System.getProperty("os.arch", "unknown");
+        if (!ARCHES.contains(arch)) {
+            return Availability.unavailable("os.arch is " + arch + ", not amd64/x86_64");
+        }
+        if (!NativeAccess.enabledFor(X86Backend.class, RuleBasedBackend.class)) {
+            return Availability.unavailable("native access is not enabled: run with "
+                    + NativeAccess.flagFor(X86Backend.class) + " (and for dev.iomem.core)");
+        }
+        return Availability.available("os.arch " + arch + ", native access enabled; UC/WC ordering needs no extra instructions");
+    }
+
+    @Override
+    public AccessRules rules(MemoryType type) {
+        return AccessRules.builder(NAME, Objects.requireNonNull(type, "type"))
+                .naturalAlignment(false)
+                .copy(CopyStyle.GRADED_EDGES, Width.INT)
+                .build();
+    }
+
+    @Override
+    public Barriers nativeBarriers() {
+        throw new UnsupportedOperationException("x86 barriers are not built yet (issue 3)");
+    }
+
+    @Override
+    public IoBus openBus(MappedRegion region) {
+        throw new UnsupportedOperationException("the mapped bus is not built yet (issue 3)");
+    }
+}

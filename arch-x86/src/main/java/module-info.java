@@ -1,0 +1,11 @@
+/**
+ * The x86-64 backend: the kernel's arch/x86/lib/iomem.c rules over FFM opaque/acquire/release accesses.
+ */
+module dev.iomem.arch.x86 {
+    requires dev.iomem.api;
+    requires dev.iomem.core;
+
+    exports dev.iomem.arch.x86;
+
+    provides dev.iomem.spi.ArchBackend with dev.iomem.arch.x86.X86Backend;
+}
