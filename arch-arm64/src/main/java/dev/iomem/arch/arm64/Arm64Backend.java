@@ -6,6 +6,7 @@ import dev.iomem.api.CopyStyle;
 import dev.iomem.api.MemoryType;
 import dev.iomem.api.Width;
 import dev.iomem.core.NativeAccess;
+import dev.iomem.core.access.MappedBus;
 import dev.iomem.core.access.RuleBasedBackend;
 import dev.iomem.spi.Barriers;
 import dev.iomem.spi.IoBus;
@@ -144,8 +145,21 @@ public final class Arm64Backend extends RuleBasedBackend {
         return choice.barriers();
     }
 
+    /**
+     * {@return a {@link MappedBus} over the window}: one opaque little-endian access per
+     * transaction, which on aarch64 is a single {@code ldr}/{@code str} of the access's width,
+     * never paired or merged. The rules make every access naturally aligned before it gets there.
+     *
+     * @throws NullPointerException  if {@code region} is {@code null}
+     * @throws IllegalStateException if this JVM is not an aarch64 one with native access enabled
+     */
     @Override
     public IoBus openBus(MappedRegion region) {
-        throw new UnsupportedOperationException("the mapped bus is not built yet (issue 3)");
+        Objects.requireNonNull(region, "region");
+        Availability a = probe();
+        if (!a.available()) {
+            throw new IllegalStateException("aarch64 backend cannot open " + region.description() + ": " + a.reason());
+        }
+        return new MappedBus(region);
     }
 }

@@ -108,8 +108,8 @@ public final class ZpciSyscallBus implements IoBus {
     /**
      * Writes one value with one {@code s390_pci_mmio_write} of {@code width.bytes()} bytes.
      *
-     * @throws IllegalStateException         if the bus is closed or the mapping was released
-     * @throws UnsupportedOperationException if the window was mapped read-only
+     * @throws IllegalStateException         if the bus is closed, the mapping was released, or
+     *                                       the window was mapped read-only
      * @throws IndexOutOfBoundsException     if the access is not inside the window
      * @throws IllegalArgumentException      if it would cross a 4 KiB page
      * @throws IoFaultException              if the kernel failed the call
@@ -139,8 +139,8 @@ public final class ZpciSyscallBus implements IoBus {
      * Writes all of {@code src}, device bytes in address order, with one
      * {@code s390_pci_mmio_write}.
      *
-     * @throws IllegalStateException         if the bus is closed or the mapping was released
-     * @throws UnsupportedOperationException if the window was mapped read-only
+     * @throws IllegalStateException         if the bus is closed, the mapping was released, or
+     *                                       the window was mapped read-only
      * @throws IllegalArgumentException      if {@code src} is empty or longer than 128 bytes, or
      *                                       the store would cross a 4 KiB page
      * @throws IndexOutOfBoundsException     if the store is not inside the window
@@ -168,7 +168,7 @@ public final class ZpciSyscallBus implements IoBus {
 
     private void checkWritable() {
         if (readOnly) {
-            throw new UnsupportedOperationException(description + " is mapped read-only");
+            throw new IllegalStateException(description + " is mapped read-only");
         }
     }
 
