@@ -8,7 +8,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HexFormat;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,11 +19,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("Native executable mappings")
 class NativeExecutableStubsTest {
 
-    /** The permissions of the mapping that starts at {@code address}, from /proc/self/maps. */
+    /**
+     * The permissions of the mapping that contains {@code address}, from /proc/self/maps. The
+     * kernel may merge the page into a neighbouring anonymous mapping with the same
+     * permissions, so look for the range that contains it, not one that starts at it.
+     */
     private static Optional<String> permissions(long address) throws IOException {
-        String start = HexFormat.of().toHexDigits(address).replaceFirst("^0+(?=.)", "");
         return Files.readAllLines(Path.of("/proc/self/maps")).stream()
-                .filter(l -> l.startsWith(start + "-"))
+                .filter(l -> {
+                    String[] range = l.split(" ")[0].split("-");
+                    long lo = Long.parseUnsignedLong(range[0], 16);
+                    long hi = Long.parseUnsignedLong(range[1], 16);
+                    return Long.compareUnsigned(address, lo) >= 0 && Long.compareUnsigned(address, hi) < 0;
+                })
                 .map(l -> l.split(" ")[1])
                 .findFirst();
     }
