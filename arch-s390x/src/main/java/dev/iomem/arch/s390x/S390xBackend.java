@@ -21,7 +21,7 @@ import java.util.Set;
  * <p>s390x has no ordinary MMIO: every device access is a PCI instruction, which user space
  * reaches through the {@code s390_pci_mmio_write} (352) and {@code s390_pci_mmio_read} (353)
  * system calls. Rules, after {@code arch/s390/include/asm/pci_io.h} and
- * {@code arch/s390/pci/pci_mmio.c}: scalars of 1, 2, 4 and 8 bytes, naturally aligned; no access
+ * {@code arch/s390/pci/pci_mmio.c}: scalars of 1, 2, 4 and 8 bytes at any offset, but no access
  * crosses a 4 KiB boundary; copies are chunks of at most 128 bytes, block stores where address
  * and length are multiples of 8; the CPU is big-endian, so device values are byte-swapped.
  */
@@ -69,7 +69,9 @@ public final class S390xBackend extends RuleBasedBackend {
     @Override
     public AccessRules rules(MemoryType type) {
         return AccessRules.builder(NAME, Objects.requireNonNull(type, "type"))
-                .naturalAlignment(true)
+                // zpci_get_max_io_size() itself issues 8-byte accesses at any offset inside a
+                // page, so the kernel's rule is the 4 KiB boundary, not natural alignment.
+                .naturalAlignment(false)
                 .copy(CopyStyle.BLOCK_CHUNKS, Width.LONG)
                 .blockStore(BLOCK_STORE)
                 .boundary(ZPCI_BOUNDARY)
