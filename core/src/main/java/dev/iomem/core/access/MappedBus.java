@@ -60,14 +60,88 @@ public final class MappedBus implements IoBus {
     @Override
     public long load(long offset, Width width) {
         MemorySegment s = segment;
-        if ((offset & (width.bytes() - 1)) == 0) {
-            return switch (width) {
-                case BYTE -> (byte) BYTE.getOpaque(s, offset) & 0xffL;
-                case SHORT -> (short) SHORT.getOpaque(s, offset) & 0xffffL;
-                case INT -> (int) INT.getOpaque(s, offset) & 0xffff_ffffL;
-                case LONG -> (long) LONG.getOpaque(s, offset);
-            };
+        return switch (width) {
+            case BYTE -> load8(s, offset) & 0xffL;
+            case SHORT -> load16(s, offset) & 0xffffL;
+            case INT -> load32(s, offset) & 0xffff_ffffL;
+            case LONG -> load64(s, offset);
+        };
+    }
+
+    @Override
+    public void store(long offset, Width width, long value) {
+        if (readOnly) {
+            throw readOnlyRefusal();
         }
+        MemorySegment s = segment;
+        switch (width) {
+            case BYTE -> store8(s, offset, (byte) value);
+            case SHORT -> store16(s, offset, (short) value);
+            case INT -> store32(s, offset, (int) value);
+            case LONG -> store64(s, offset, value);
+        }
+    }
+
+    // Fixed-width paths for the accessor's scalars, static over the segment so the accessor
+    // reaches the mapping in one load (every field is reloaded per access: opaque accesses are
+    // compiler barriers) and without Width (an enum switch reads a $SwitchMap array the JIT
+    // cannot fold). Unaligned offsets fall back to the fenced plain path of load/store.
+
+    /** {@return the mapped segment, for the accessor's fixed-width paths} */
+    MemorySegment segment() {
+        return segment;
+    }
+
+    /** {@return whether stores are refused} */
+    boolean isReadOnly() {
+        return readOnly;
+    }
+
+    static byte load8(MemorySegment s, long offset) {
+        return (byte) BYTE.getOpaque(s, offset);
+    }
+
+    static short load16(MemorySegment s, long offset) {
+        return (offset & 1) == 0 ? (short) SHORT.getOpaque(s, offset) : (short) unaligned(s, offset, Width.SHORT);
+    }
+
+    static int load32(MemorySegment s, long offset) {
+        return (offset & 3) == 0 ? (int) INT.getOpaque(s, offset) : (int) unaligned(s, offset, Width.INT);
+    }
+
+    static long load64(MemorySegment s, long offset) {
+        return (offset & 7) == 0 ? (long) LONG.getOpaque(s, offset) : unaligned(s, offset, Width.LONG);
+    }
+
+    static void store8(MemorySegment s, long offset, byte value) {
+        BYTE.setOpaque(s, offset, value);
+    }
+
+    static void store16(MemorySegment s, long offset, short value) {
+        if ((offset & 1) == 0) {
+            SHORT.setOpaque(s, offset, value);
+        } else {
+            unaligned(s, offset, Width.SHORT, value);
+        }
+    }
+
+    static void store32(MemorySegment s, long offset, int value) {
+        if ((offset & 3) == 0) {
+            INT.setOpaque(s, offset, value);
+        } else {
+            unaligned(s, offset, Width.INT, value);
+        }
+    }
+
+    static void store64(MemorySegment s, long offset, long value) {
+        if ((offset & 7) == 0) {
+            LONG.setOpaque(s, offset, value);
+        } else {
+            unaligned(s, offset, Width.LONG, value);
+        }
+    }
+
+    private static long unaligned(MemorySegment s, long offset, Width width) {
         long v = switch (width) {
             case BYTE -> throw new AssertionError("a byte is always aligned");
             case SHORT -> (short) SHORT_U.get(s, offset) & 0xffffL;
@@ -78,21 +152,7 @@ public final class MappedBus implements IoBus {
         return v;
     }
 
-    @Override
-    public void store(long offset, Width width, long value) {
-        if (readOnly) {
-            throw new IllegalStateException("the window is mapped read-only");
-        }
-        MemorySegment s = segment;
-        if ((offset & (width.bytes() - 1)) == 0) {
-            switch (width) {
-                case BYTE -> BYTE.setOpaque(s, offset, (byte) value);
-                case SHORT -> SHORT.setOpaque(s, offset, (short) value);
-                case INT -> INT.setOpaque(s, offset, (int) value);
-                case LONG -> LONG.setOpaque(s, offset, value);
-            }
-            return;
-        }
+    private static void unaligned(MemorySegment s, long offset, Width width, long value) {
         VarHandle.storeStoreFence();
         switch (width) {
             case BYTE -> throw new AssertionError("a byte is always aligned");
@@ -101,6 +161,10 @@ public final class MappedBus implements IoBus {
             case LONG -> LONG_U.set(s, offset, value);
         }
         VarHandle.storeStoreFence();
+    }
+
+    static IllegalStateException readOnlyRefusal() {
+        return new IllegalStateException("the window is mapped read-only");
     }
 
     /** Does nothing: the mapping belongs to the arena of whoever mapped it. */

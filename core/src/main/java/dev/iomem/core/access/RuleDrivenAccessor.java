@@ -49,6 +49,19 @@ public final class RuleDrivenAccessor implements IoAccessor {
     private final boolean aligned;
     private final long boundary;
     private final boolean isRoot;
+    /** Bit {@code 1 << width.ordinal()} set for each allowed width: no Set lookup per access. */
+    private final int allowedWidths;
+    /** All ones if natural alignment is required, else 0. */
+    private final long alignMask;
+    /** {@code -boundary}, or 0 if there is no boundary: an access crosses iff its ends differ under it. */
+    private final long crossMask;
+    /**
+     * The mapping when the bus is a writable {@link MappedBus}: scalars then reach it in one
+     * load, through MappedBus's static fixed-width paths (same accesses, no Width switch).
+     */
+    private final MemorySegment mapped;
+    /** The mapping when the bus is any {@link MappedBus}, for reads. */
+    private final MemorySegment mappedForReads;
     private volatile boolean closed;
 
     private RuleDrivenAccessor(IoBus bus, AccessRules rules, Barriers barriers, Root root, long base, long size, boolean isRoot) {
@@ -63,6 +76,15 @@ public final class RuleDrivenAccessor implements IoAccessor {
         this.aligned = rules.naturalAlignment();
         this.boundary = rules.boundary();
         this.isRoot = isRoot;
+        int mask = 0;
+        for (Width w : rules.scalarWidths()) {
+            mask |= 1 << w.ordinal();
+        }
+        this.allowedWidths = mask;
+        this.alignMask = aligned ? -1L : 0L;
+        this.crossMask = boundary == 0 ? 0L : -boundary;
+        this.mappedForReads = bus instanceof MappedBus m ? m.segment() : null;
+        this.mapped = bus instanceof MappedBus m && !m.isReadOnly() ? m.segment() : null;
     }
 
     /**
@@ -111,24 +133,44 @@ public final class RuleDrivenAccessor implements IoAccessor {
         }
     }
 
-    /** Checks a scalar access and returns its bus offset. */
+    /**
+     * Checks a scalar access of {@code n} bytes and returns its bus offset. One branch on the
+     * fast path; {@link #refusal} works out which rule was broken.
+     */
+    private long scalar(long offset, int n, int widthBit, String what) {
+        long at = base + offset;
+        // One sign test for every rule: each term is negative exactly when its rule is broken
+        // (out of range; width denied; misaligned, as -(low bits); boundary crossed).
+        long bad = offset | (size - n - offset)
+                | ((long) (allowedWidths & widthBit) - 1)
+                | -(at & alignMask & (n - 1))
+                | -((at ^ (at + n - 1)) & crossMask);
+        if (bad < 0 || closed || root.closed) {
+            throw refusal(offset, Width.ofBytes(n), what);
+        }
+        return at;
+    }
+
     private long scalar(long offset, Width w, String what) {
-        checkOpen(what, offset, w.bytes());
+        return scalar(offset, w.bytes(), 1 << w.ordinal(), what);
+    }
+
+    private RuntimeException refusal(long offset, Width w, String what) {
         int n = w.bytes();
+        if (isClosed()) {
+            return new AccessorClosedException(what, offset, n);
+        }
         if (offset < 0 || offset > size - n) {
-            throw new OutOfBoundsAccessException(what, offset, n, size);
+            return new OutOfBoundsAccessException(what, offset, n, size);
         }
         if (!rules.allows(w)) {
-            throw new WidthNotAllowedException(rules.name() + " " + rules.memoryType() + describeQuirks(), offset, w);
+            return new WidthNotAllowedException(rules.name() + " " + rules.memoryType() + describeQuirks(), offset, w);
         }
         long at = base + offset;
         if (aligned && (at & (n - 1)) != 0) {
-            throw new MisalignedAccessException(rules.name(), offset, w);
+            return new MisalignedAccessException(rules.name(), offset, w);
         }
-        if (boundary != 0 && ((at ^ (at + n - 1)) & -boundary) != 0) {
-            throw new MisalignedAccessException(rules.name() + " forbids crossing a " + boundary + "-byte boundary", offset, w);
-        }
-        return at;
+        return new MisalignedAccessException(rules.name() + " forbids crossing a " + boundary + "-byte boundary", offset, w);
     }
 
     private String describeQuirks() {
@@ -147,98 +189,146 @@ public final class RuleDrivenAccessor implements IoAccessor {
 
     @Override
     public byte read8(long offset) {
-        byte v = (byte) bus.load(scalar(offset, Width.BYTE, "read8"), Width.BYTE);
+        long at = scalar(offset, 1, 1, "read8");
+        byte v = mappedForReads != null ? MappedBus.load8(mappedForReads, at) : (byte) bus.load(at, Width.BYTE);
         barriers.afterOrderedRead();
         return v;
     }
 
     @Override
     public short read16(long offset) {
-        short v = (short) bus.load(scalar(offset, Width.SHORT, "read16"), Width.SHORT);
+        long at = scalar(offset, 2, 2, "read16");
+        short v = mappedForReads != null ? MappedBus.load16(mappedForReads, at) : (short) bus.load(at, Width.SHORT);
         barriers.afterOrderedRead();
         return v;
     }
 
     @Override
     public int read32(long offset) {
-        int v = (int) bus.load(scalar(offset, Width.INT, "read32"), Width.INT);
+        long at = scalar(offset, 4, 4, "read32");
+        int v = mappedForReads != null ? MappedBus.load32(mappedForReads, at) : (int) bus.load(at, Width.INT);
         barriers.afterOrderedRead();
         return v;
     }
 
     @Override
     public long read64(long offset) {
-        long v = bus.load(scalar(offset, Width.LONG, "read64"), Width.LONG);
+        long at = scalar(offset, 8, 8, "read64");
+        long v = mappedForReads != null ? MappedBus.load64(mappedForReads, at) : bus.load(at, Width.LONG);
         barriers.afterOrderedRead();
         return v;
     }
 
     @Override
     public void write8(long offset, byte value) {
-        long at = scalar(offset, Width.BYTE, "write8");
+        long at = scalar(offset, 1, 1, "write8");
         barriers.beforeOrderedWrite();
-        bus.store(at, Width.BYTE, value & 0xffL);
+        if (mapped != null) {
+            MappedBus.store8(mapped, at, value);
+        } else {
+            bus.store(at, Width.BYTE, value & 0xffL);
+        }
     }
 
     @Override
     public void write16(long offset, short value) {
-        long at = scalar(offset, Width.SHORT, "write16");
+        long at = scalar(offset, 2, 2, "write16");
         barriers.beforeOrderedWrite();
-        bus.store(at, Width.SHORT, value & 0xffffL);
+        if (mapped != null) {
+            MappedBus.store16(mapped, at, value);
+        } else {
+            bus.store(at, Width.SHORT, value & 0xffffL);
+        }
     }
 
     @Override
     public void write32(long offset, int value) {
-        long at = scalar(offset, Width.INT, "write32");
+        long at = scalar(offset, 4, 4, "write32");
         barriers.beforeOrderedWrite();
-        bus.store(at, Width.INT, value & 0xffff_ffffL);
+        if (mapped != null) {
+            MappedBus.store32(mapped, at, value);
+        } else {
+            bus.store(at, Width.INT, value & 0xffff_ffffL);
+        }
     }
 
     @Override
     public void write64(long offset, long value) {
-        long at = scalar(offset, Width.LONG, "write64");
+        long at = scalar(offset, 8, 8, "write64");
         barriers.beforeOrderedWrite();
-        bus.store(at, Width.LONG, value);
+        if (mapped != null) {
+            MappedBus.store64(mapped, at, value);
+        } else {
+            bus.store(at, Width.LONG, value);
+        }
     }
 
     @Override
     public byte read8Relaxed(long offset) {
-        return (byte) bus.load(scalar(offset, Width.BYTE, "read8Relaxed"), Width.BYTE);
+        long at = scalar(offset, 1, 1, "read8Relaxed");
+        byte v = mappedForReads != null ? MappedBus.load8(mappedForReads, at) : (byte) bus.load(at, Width.BYTE);
+        return v;
     }
 
     @Override
     public short read16Relaxed(long offset) {
-        return (short) bus.load(scalar(offset, Width.SHORT, "read16Relaxed"), Width.SHORT);
+        long at = scalar(offset, 2, 2, "read16Relaxed");
+        short v = mappedForReads != null ? MappedBus.load16(mappedForReads, at) : (short) bus.load(at, Width.SHORT);
+        return v;
     }
 
     @Override
     public int read32Relaxed(long offset) {
-        return (int) bus.load(scalar(offset, Width.INT, "read32Relaxed"), Width.INT);
+        long at = scalar(offset, 4, 4, "read32Relaxed");
+        int v = mappedForReads != null ? MappedBus.load32(mappedForReads, at) : (int) bus.load(at, Width.INT);
+        return v;
     }
 
     @Override
     public long read64Relaxed(long offset) {
-        return bus.load(scalar(offset, Width.LONG, "read64Relaxed"), Width.LONG);
+        long at = scalar(offset, 8, 8, "read64Relaxed");
+        long v = mappedForReads != null ? MappedBus.load64(mappedForReads, at) : bus.load(at, Width.LONG);
+        return v;
     }
 
     @Override
     public void write8Relaxed(long offset, byte value) {
-        bus.store(scalar(offset, Width.BYTE, "write8Relaxed"), Width.BYTE, value & 0xffL);
+        long at = scalar(offset, 1, 1, "write8Relaxed");
+        if (mapped != null) {
+            MappedBus.store8(mapped, at, value);
+        } else {
+            bus.store(at, Width.BYTE, value & 0xffL);
+        }
     }
 
     @Override
     public void write16Relaxed(long offset, short value) {
-        bus.store(scalar(offset, Width.SHORT, "write16Relaxed"), Width.SHORT, value & 0xffffL);
+        long at = scalar(offset, 2, 2, "write16Relaxed");
+        if (mapped != null) {
+            MappedBus.store16(mapped, at, value);
+        } else {
+            bus.store(at, Width.SHORT, value & 0xffffL);
+        }
     }
 
     @Override
     public void write32Relaxed(long offset, int value) {
-        bus.store(scalar(offset, Width.INT, "write32Relaxed"), Width.INT, value & 0xffff_ffffL);
+        long at = scalar(offset, 4, 4, "write32Relaxed");
+        if (mapped != null) {
+            MappedBus.store32(mapped, at, value);
+        } else {
+            bus.store(at, Width.INT, value & 0xffff_ffffL);
+        }
     }
 
     @Override
     public void write64Relaxed(long offset, long value) {
-        bus.store(scalar(offset, Width.LONG, "write64Relaxed"), Width.LONG, value);
+        long at = scalar(offset, 8, 8, "write64Relaxed");
+        if (mapped != null) {
+            MappedBus.store64(mapped, at, value);
+        } else {
+            bus.store(at, Width.LONG, value);
+        }
     }
 
     @Override
