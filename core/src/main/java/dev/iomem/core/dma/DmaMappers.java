@@ -51,7 +51,7 @@ public final class DmaMappers {
                 why = "VFIO failed: " + e.getMessage();
             }
         }
-        String caveat = device != null && Files.exists(pciDevices.resolve(device.toString()).resolve("iommu_group"))
+        String caveat = device != null && Files.isSymbolicLink(pciDevices.resolve(device.toString()).resolve("iommu_group"))
                 ? " (physical addresses reach the device only if its IOMMU is in passthrough)" : "";
         return new DmaMapperChoice(PagemapDmaMapper.create(), "pagemap, physical addresses: " + why + caveat);
     }
