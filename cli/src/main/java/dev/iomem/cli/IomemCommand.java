@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
         description = "Architecture-correct PCI BAR (MMIO) access and DMA-only scatter-gather tables.",
         subcommands = {
             ProbeCommand.class,
+            MapCommand.class,
             CommandLine.HelpCommand.class
         })
 final class IomemCommand implements Runnable {

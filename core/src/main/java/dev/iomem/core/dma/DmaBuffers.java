@@ -176,8 +176,8 @@ public final class DmaBuffers {
         } catch (RuntimeException unknown) {
             lockedNow = "unknown";
         }
-        return new DmaMappingException(what + " (" + e.getMessage() + "): RLIMIT_MEMLOCK is " + limit + " and " + lockedNow
-                + " is locked already; raise the limit (ulimit -l, LimitMEMLOCK= for a systemd service, memlock in"
+        return new DmaMappingException(what + " (" + e.getMessage() + "): RLIMIT_MEMLOCK is " + limit + " (" + lockedNow
+                + " locked already); raise the limit (ulimit -l, LimitMEMLOCK= for a systemd service, memlock in"
                 + " /etc/security/limits.conf) or run with the CAP_IPC_LOCK privilege", e);
     }
 
