@@ -43,6 +43,8 @@ public final class DmaBuffers {
      * @throws DmaMappingException      if the memory cannot be locked (RLIMIT_MEMLOCK) or mapped;
      *                                  the message says what to change, and nothing is left
      *                                  mapped
+     * @throws UnsupportedOperationException if this is not Linux on an architecture whose mmap
+     *                                  flags iomem knows
      */
     public static DmaBuffer allocate(Arena arena, long size) {
         return allocate(arena, size, HugePagePolicy.PREFER);
@@ -103,6 +105,7 @@ public final class DmaBuffers {
         return e.errno() == ErrnoException.ENOMEM || e.errno() == ErrnoException.EINVAL;
     }
 
+    @SuppressWarnings("restricted") // the segment of a mapping iomem just made, sized to it
     private static DmaBuffer map(Arena arena, long size, long length, long pageSize, int flags) {
         if (length < size) {
             throw new IllegalArgumentException("DMA buffer size " + size + " is too large");

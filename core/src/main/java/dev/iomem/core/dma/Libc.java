@@ -71,6 +71,7 @@ final class Libc {
     private Libc() {
     }
 
+    @SuppressWarnings("restricted") // downcalls are what this class is for; the JVM needs native access
     private static MethodHandle handle(String name, FunctionDescriptor fd, Linker.Option... extra) {
         Linker.Option[] options = new Linker.Option[extra.length + 1];
         options[0] = ERRNO_OPTION;

@@ -36,6 +36,9 @@ import java.util.Objects;
  * ({@link VfioDmaMapper}); pagemap DMA is for machines without an IOMMU, tests, and devices
  * that DPDK would drive in PA mode. It has been run on this project's x86-64 test machine
  * (as root), not with a device attached.
+ *
+ * <p>Close a table before the arena of its memory: once the memory is unmapped its physical
+ * pages belong to someone else. The mapper holds no state and is thread-safe.
  */
 public final class PagemapDmaMapper implements DmaMapper {
 
