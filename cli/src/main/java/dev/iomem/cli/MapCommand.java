@@ -138,7 +138,8 @@ final class MapCommand implements Callable<Integer> {
                     Map<String, Object> c = new LinkedHashMap<>();
                     c.put("addressBits", constraints.addressBits());
                     c.put("maxSegmentSize", constraints.maxSegmentSize());
-                    c.put("boundaryMask", unsigned(constraints.boundaryMask()));
+                    // null for "no boundary": all ones does not survive JSON readers that use doubles.
+                    c.put("boundaryMask", constraints.boundaryMask() == -1L ? null : unsigned(constraints.boundaryMask()));
                     c.put("alignment", constraints.alignment());
                     out.put("constraints", c);
                     out.put("first", segment(table.dmaAddress(0), table.length(0)));

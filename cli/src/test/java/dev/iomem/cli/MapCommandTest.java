@@ -50,7 +50,7 @@ class MapCommandTest {
         String json = r.out().strip();
         assertThat(json).startsWith("{").endsWith("}").doesNotContain("\n");
         assertThat(json).contains("\"mapper\":\"pagemap\"", "\"addressSpace\":\"PHYSICAL\"", "\"size\":67108864",
-                "\"totalLength\":67108864", "\"unmapped\":true", "\"coalescingRatio\":");
+                "\"totalLength\":67108864", "\"unmapped\":true", "\"coalescingRatio\":", "\"boundaryMask\":null");
         List<long[]> segs = segments(json);
         assertThat(json).contains("\"segmentCount\":" + segs.size() + ",");
         assertThat(segs.stream().mapToLong(s -> s[1]).sum()).isEqualTo(64 * MIB);
