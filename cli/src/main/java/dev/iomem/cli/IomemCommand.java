@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
             P2pCommand.class,
             PeekCommand.class,
             PokeCommand.class,
+            MapCommand.class,
             CommandLine.HelpCommand.class
         })
 final class IomemCommand implements Runnable {
