@@ -7,6 +7,7 @@ import dev.iomem.api.dma.DmaMapper;
 import dev.iomem.api.dma.DmaMappingException;
 import dev.iomem.api.dma.DmaOnlySgTable;
 import dev.iomem.api.pci.PciAddress;
+import dev.iomem.api.pci.PciTopology;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -414,7 +415,31 @@ public final class VfioDmaMapper implements DmaMapper, AutoCloseable {
      */
     @Override
     public DmaOnlySgTable mapPciBar(PciAddress provider, int bar, long offset, long length, PciAddress client, DmaConstraints constraints) {
-        throw PeerBarMapping.notWired(name(), provider, bar, offset, length, client, constraints);
+        return mapPciBar(PeerBarMapping.systemTopology(), provider, bar, offset, length, client, constraints);
+    }
+
+    /**
+     * Maps a peer BAR range as {@link #mapPciBar(PciAddress, int, long, long, PciAddress, DmaConstraints)}
+     * does, routed through the given topology instead of this machine's sysfs.
+     *
+     * @param topology    the PCI topology to route through
+     * @param provider    the function whose BAR is the target
+     * @param bar         the BAR index, 0 to 5
+     * @param offset      the offset of the range within the BAR
+     * @param length      the length of the range
+     * @param client      the function that will perform the DMA
+     * @param constraints what the client can address
+     * @return the table
+     * @throws NullPointerException     if an argument is {@code null}
+     * @throws IllegalArgumentException if {@code bar} is not 0 to 5, the BAR is absent or I/O
+     *                                  space, a function does not exist, or the range is not
+     *                                  inside the BAR
+     * @throws DmaMappingException      if there is no route (the message names it and why), or
+     *                                  an address lies outside the constraints
+     */
+    public DmaOnlySgTable mapPciBar(PciTopology topology, PciAddress provider, int bar, long offset, long length,
+                                    PciAddress client, DmaConstraints constraints) {
+        return PeerBarMapping.map(name(), true, topology, provider, bar, offset, length, client, constraints);
     }
 
     /**
