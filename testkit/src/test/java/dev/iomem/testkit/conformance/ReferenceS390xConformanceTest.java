@@ -4,10 +4,10 @@ import dev.iomem.spi.ArchBackend;
 import dev.iomem.testkit.fixtures.ReferenceBackend;
 import org.junit.jupiter.api.DisplayName;
 
-@DisplayName("The kit passes the reference accessor with arm64 rules")
-class ReferenceArm64Conformance extends ArchBackendConformance {
+@DisplayName("The kit passes the reference accessor with s390x rules")
+class ReferenceS390xConformanceTest extends ArchBackendConformance {
     @Override
     protected ArchBackend backend() {
-        return ReferenceBackend.arm64();
+        return ReferenceBackend.s390x();
     }
 }

@@ -4,10 +4,10 @@ import dev.iomem.spi.ArchBackend;
 import dev.iomem.testkit.fixtures.ReferenceBackend;
 import org.junit.jupiter.api.DisplayName;
 
-@DisplayName("The kit passes the reference accessor with x86 rules")
-class ReferenceX86Conformance extends ArchBackendConformance {
+@DisplayName("The kit passes the reference accessor with arm64 rules")
+class ReferenceArm64ConformanceTest extends ArchBackendConformance {
     @Override
     protected ArchBackend backend() {
-        return ReferenceBackend.x86();
+        return ReferenceBackend.arm64();
     }
 }
