@@ -1,5 +1,7 @@
 /**
- * The arm64 backend: lib/iomem_copy.c rules, natural alignment, and dmb oshld/oshst and dsb st barriers from a native stub.
+ * The arm64 backend: lib/iomem_copy.c rules, natural alignment, and dmb oshld/oshst and dsb st barriers from
+ * native machine-code stubs, degrading (and saying so in probe()) to the JVM's dmb ish* fences where the
+ * stubs cannot be made. See the package documentation of dev.iomem.arch.arm64.
  */
 module dev.iomem.arch.arm64 {
     requires dev.iomem.api;

@@ -10,6 +10,7 @@ module dev.iomem.core {
     exports dev.iomem.core;
     exports dev.iomem.core.access;
     exports dev.iomem.core.guice;
+    exports dev.iomem.core.pci;
 
     uses dev.iomem.spi.ArchBackend;
 }

@@ -15,6 +15,10 @@ import picocli.CommandLine.Spec;
         description = "Architecture-correct PCI BAR (MMIO) access and DMA-only scatter-gather tables.",
         subcommands = {
             ProbeCommand.class,
+            DevicesCommand.class,
+            P2pCommand.class,
+            PeekCommand.class,
+            PokeCommand.class,
             CommandLine.HelpCommand.class
         })
 final class IomemCommand implements Runnable {

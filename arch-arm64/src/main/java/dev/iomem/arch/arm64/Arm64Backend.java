@@ -6,6 +6,7 @@ import dev.iomem.api.CopyStyle;
 import dev.iomem.api.MemoryType;
 import dev.iomem.api.Width;
 import dev.iomem.core.NativeAccess;
+import dev.iomem.core.access.MappedBus;
 import dev.iomem.core.access.RuleBasedBackend;
 import dev.iomem.spi.Barriers;
 import dev.iomem.spi.IoBus;
@@ -13,6 +14,8 @@ import dev.iomem.spi.MappedRegion;
 
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * The arm64 (aarch64) backend.
@@ -22,6 +25,17 @@ import java.util.Set;
  * use single bytes until the device side is 8-aligned, an 8-byte body, then a byte tail.
  * Ordered reads are followed by {@code dmb oshld}, ordered writes preceded by {@code dmb oshst},
  * and a flush is {@code dsb st}.
+ *
+ * <p>The JVM cannot emit these barriers (its fences are {@code dmb ish*}), so this backend writes
+ * each into a two-instruction machine-code stub ({@link Arm64Instructions}) in an anonymous
+ * mapping that is made read+execute, and calls it through a {@code Linker.Option.critical}
+ * downcall. Where the stubs cannot be made, because this is not an arm64 CPU or because a W^X
+ * policy refuses executable anonymous memory, {@link #nativeBarriers()} returns the JVM's
+ * inner-shareable fences instead, logs a warning, and {@link #probe()} says that <b>ordering is
+ * degraded</b> and why (see {@link InnerShareableBarriers} for what that loses).
+ *
+ * <p>The stubs have been built and checked (encodings, bytes written, {@code mprotect} to
+ * read+execute, one call per barrier) on x86-64 only; they have not run on arm64 hardware.
  */
 public final class Arm64Backend extends RuleBasedBackend {
 
@@ -30,8 +44,42 @@ public final class Arm64Backend extends RuleBasedBackend {
 
     private static final Set<String> ARCHES = Set.of("aarch64", "arm64");
 
-    /** Creates the backend; touches no native code. */
+    private static final System.Logger LOG = System.getLogger(Arm64Backend.class.getName());
+
+    private final String osArch;
+    private final Supplier<Arm64BarrierChoice> barrierChoice;
+    private final AtomicBoolean warned = new AtomicBoolean();
+
+    /** Creates the backend; touches no native code (the stubs are made on first use, once per JVM). */
     public Arm64Backend() {
+        this.osArch = System.getProperty("os.arch", "unknown");
+        this.barrierChoice = () -> JvmBarrierChoice.CHOICE;
+    }
+
+    /**
+     * Creates a backend for the given {@code os.arch} with its own stub factory, for tests.
+     *
+     * @param osArch the {@code os.arch} to behave as
+     * @param stubs  the native operations that make the stubs; asked for only on arm64
+     */
+    Arm64Backend(String osArch, Supplier<? extends ExecutableStubs> stubs) {
+        this.osArch = Objects.requireNonNull(osArch, "osArch");
+        Objects.requireNonNull(stubs, "stubs");
+        Arm64BarrierChoice[] once = new Arm64BarrierChoice[1];
+        this.barrierChoice = () -> {
+            synchronized (once) {
+                if (once[0] == null) {
+                    once[0] = Arm64BarrierChoice.choose(osArch, ARCHES, stubs);
+                }
+                return once[0];
+            }
+        };
+    }
+
+    /** The choice for this JVM, made once: the stubs' page is never unmapped while they may run. */
+    private static final class JvmBarrierChoice {
+        static final Arm64BarrierChoice CHOICE = Arm64BarrierChoice.choose(
+                System.getProperty("os.arch", "unknown"), ARCHES, NativeExecutableStubs::new);
     }
 
     @Override
@@ -51,14 +99,26 @@ public final class Arm64Backend extends RuleBasedBackend {
 
     @Override
     public Availability probe() {
-        String arch = System.getProperty("os.arch", "unknown");
-        if (!ARCHES.contains(arch)) {
-            return Availability.unavailable("os.arch is " + arch + ", not aarch64");
+        if (!ARCHES.contains(osArch)) {
+            return Availability.unavailable("os.arch is " + osArch + ", not aarch64");
         }
         if (!NativeAccess.enabledFor(Arm64Backend.class, RuleBasedBackend.class)) {
             return Availability.unavailable("native access is not enabled: run with " + NativeAccess.flagFor(Arm64Backend.class));
         }
-        return Availability.available("os.arch " + arch + ", native access enabled");
+        Arm64BarrierChoice choice = barrierChoice.get();
+        if (choice.nativeOrdering()) {
+            return Availability.available("os.arch " + osArch + ", native access enabled; " + choice.reason());
+        }
+        return Availability.available("os.arch " + osArch + ", native access enabled; ORDERING DEGRADED: " + choice.reason()
+                + "; ordered accesses and flushes use the JVM's inner-shareable fences (dmb ish*), not dmb oshld/oshst and dsb st");
+    }
+
+    /**
+     * {@return whether ordered accesses and flushes use the native {@code dmb osh*} / {@code dsb st}
+     * stubs in this JVM} {@code false} means ordering is degraded (see {@link #probe()}).
+     */
+    public boolean nativeOrdering() {
+        return barrierChoice.get().nativeOrdering();
     }
 
     @Override
@@ -69,13 +129,37 @@ public final class Arm64Backend extends RuleBasedBackend {
                 .build();
     }
 
+    /**
+     * {@return the arm64 barriers of this JVM}: {@code dmb oshld}, {@code dmb oshst} and
+     * {@code dsb st} from native stubs where they can be made, otherwise the JVM's
+     * inner-shareable fences, with a warning logged once (ordering is degraded; see
+     * {@link #probe()}). Never throws.
+     */
     @Override
     public Barriers nativeBarriers() {
-        throw new UnsupportedOperationException("arm64 barriers are not built yet (issue 3)");
+        Arm64BarrierChoice choice = barrierChoice.get();
+        if (!choice.nativeOrdering() && warned.compareAndSet(false, true)) {
+            LOG.log(System.Logger.Level.WARNING, "arm64 MMIO ordering is degraded: {0}; using the JVM''s inner-shareable fences (dmb ish*)",
+                    choice.reason());
+        }
+        return choice.barriers();
     }
 
+    /**
+     * {@return a {@link MappedBus} over the window}: one opaque little-endian access per
+     * transaction, which on aarch64 is a single {@code ldr}/{@code str} of the access's width,
+     * never paired or merged. The rules make every access naturally aligned before it gets there.
+     *
+     * @throws NullPointerException  if {@code region} is {@code null}
+     * @throws IllegalStateException if this JVM is not an aarch64 one with native access enabled
+     */
     @Override
     public IoBus openBus(MappedRegion region) {
-        throw new UnsupportedOperationException("the mapped bus is not built yet (issue 3)");
+        Objects.requireNonNull(region, "region");
+        Availability a = probe();
+        if (!a.available()) {
+            throw new IllegalStateException("aarch64 backend cannot open " + region.description() + ": " + a.reason());
+        }
+        return new MappedBus(region);
     }
 }

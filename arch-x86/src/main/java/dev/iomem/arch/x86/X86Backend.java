@@ -6,6 +6,7 @@ import dev.iomem.api.CopyStyle;
 import dev.iomem.api.MemoryType;
 import dev.iomem.api.Width;
 import dev.iomem.core.NativeAccess;
+import dev.iomem.core.access.MappedBus;
 import dev.iomem.core.access.RuleBasedBackend;
 import dev.iomem.spi.Barriers;
 import dev.iomem.spi.IoBus;
@@ -74,11 +75,21 @@ public final class X86Backend extends RuleBasedBackend {
 
     @Override
     public Barriers nativeBarriers() {
-        throw new UnsupportedOperationException("x86 barriers are not built yet (issue 3)");
+        return X86Barriers.INSTANCE;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalStateException if this JVM is not an x86-64 one with native access enabled
+     */
     @Override
     public IoBus openBus(MappedRegion region) {
-        throw new UnsupportedOperationException("the mapped bus is not built yet (issue 3)");
+        Objects.requireNonNull(region, "region");
+        Availability a = probe();
+        if (!a.available()) {
+            throw new IllegalStateException("x86_64 backend cannot open " + region.description() + ": " + a.reason());
+        }
+        return new MappedBus(region);
     }
 }

@@ -9,6 +9,7 @@ import dev.iomem.spi.IoBus;
 
 import java.util.Objects;
 
+
 /**
  * A base for backends that are declarative: they state their {@link AccessRules} and native
  * mechanism, and the rule-driven accessor of this package does every access the rules allow.
@@ -30,8 +31,7 @@ public abstract class RuleBasedBackend implements ArchBackend {
     public final IoAccessor accessor(IoBus bus, AccessRules rules, Barriers barriers) {
         Objects.requireNonNull(bus, "bus");
         Objects.requireNonNull(rules, "rules");
-        Objects.requireNonNull(barriers, "barriers");
-        throw new UnsupportedOperationException("the rule-driven accessor is not built yet (issue 3)");
+        return RuleDrivenAccessor.over(bus, rules, barriers);
     }
 
     @Override

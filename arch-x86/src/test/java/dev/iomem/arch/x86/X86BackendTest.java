@@ -1,0 +1,90 @@
+package dev.iomem.arch.x86;
+
+import dev.iomem.api.DeviceQuirk;
+import dev.iomem.api.IoAccessor;
+import dev.iomem.api.MemoryType;
+import dev.iomem.api.Width;
+import dev.iomem.api.WidthNotAllowedException;
+import dev.iomem.core.IoPlatform;
+import dev.iomem.core.Iomem;
+import dev.iomem.spi.MappedRegion;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+@DisplayName("The x86_64 backend on this machine")
+class X86BackendTest {
+
+    @Test
+    @DisplayName("is available here and chosen by Iomem.platform()")
+    void chosen() {
+        IoPlatform p = Iomem.platform();
+        assertThat(p.candidate().name()).isEqualTo("x86_64");
+        assertThat(p.isNative()).isTrue();
+    }
+
+    @Test
+    @DisplayName("opens a FileChannel.map window (the code path of sysfs resourceN) and writes exactly the bytes asked for")
+    void opensMappedFile(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("resource0");
+        Files.write(f, new byte[16384]);
+        try (Arena arena = Arena.ofShared(); FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            MemorySegment seg = ch.map(FileChannel.MapMode.READ_WRITE, 0, 16384, arena);
+            try (IoAccessor bar = Iomem.platform().open(new MappedRegion(seg, MemoryType.DEVICE, "test resource0", false))) {
+                bar.write32(0x10, 0xDEADBEEF);
+                bar.write64Relaxed(0x21, 0x0102030405060708L); // x86 tolerates unaligned UC accesses
+                assertThat(bar.read64Relaxed(0x21)).isEqualTo(0x0102030405060708L);
+                try (Arena a = Arena.ofConfined()) {
+                    MemorySegment src = a.allocate(1001);
+                    for (int i = 0; i < 1001; i++) src.set(ValueLayout.JAVA_BYTE, i, (byte) i);
+                    bar.copyToIo(src, 0x1003);
+                    MemorySegment back = a.allocate(1001);
+                    bar.copyFromIo(0x1003, back);
+                    assertThat(back.mismatch(src)).isEqualTo(-1);
+                }
+                bar.flushWrites();
+            }
+        }
+        byte[] file = Files.readAllBytes(f);
+        assertThat(file[0x10]).isEqualTo((byte) 0xEF);
+        assertThat(file[0x13]).isEqualTo((byte) 0xDE);
+        assertThat(file[0x1003 + 1000]).isEqualTo((byte) 1000);
+        assertThat(file[0x1003 + 1001]).isZero();
+    }
+
+    @Test
+    @DisplayName("a no-64-bit device quirk given to open() forbids writeq on that window")
+    void quirk(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("resource0");
+        Files.write(f, new byte[4096]);
+        try (Arena arena = Arena.ofShared(); FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            MemorySegment seg = ch.map(FileChannel.MapMode.READ_WRITE, 0, 4096, arena);
+            IoAccessor bar = Iomem.platform().open(new MappedRegion(seg, MemoryType.DEVICE, "q", false),
+                    DeviceQuirk.forbidWidths("no-writeq", Width.LONG));
+            assertThatThrownBy(() -> bar.write64(0, 1)).isInstanceOf(WidthNotAllowedException.class);
+            bar.write32(0, 1);
+        }
+        assertThat(Files.readAllBytes(f)[4]).isZero();
+    }
+
+    @Test
+    @DisplayName("the x86 rules are kernel iomem.c's: any alignment, 4-byte copy bodies, graded edges")
+    void rules() {
+        var r = new X86Backend().rules(MemoryType.WRITE_COMBINING);
+        assertThat(r.naturalAlignment()).isFalse();
+        assertThat(r.maxCopyWidth()).isEqualTo(Width.INT);
+        assertThat(r.copyStyle()).isEqualTo(dev.iomem.api.CopyStyle.GRADED_EDGES);
+    }
+}

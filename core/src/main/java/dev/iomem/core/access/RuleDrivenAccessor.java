@@ -1,0 +1,517 @@
+package dev.iomem.core.access;
+
+import dev.iomem.api.AccessRules;
+import dev.iomem.api.AccessorClosedException;
+import dev.iomem.api.CopyStyle;
+import dev.iomem.api.IoAccessor;
+import dev.iomem.api.MemoryType;
+import dev.iomem.api.MisalignedAccessException;
+import dev.iomem.api.OutOfBoundsAccessException;
+import dev.iomem.api.Width;
+import dev.iomem.api.WidthNotAllowedException;
+import dev.iomem.spi.Barriers;
+import dev.iomem.spi.IoBus;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.Objects;
+
+/**
+ * The {@link IoAccessor} of every rule-based backend: validates each access against the
+ * {@link AccessRules} before any bus traffic, adds the architecture's barriers to ordered
+ * accesses, and runs copies and fills as {@link CopyPlanner} plans them.
+ *
+ * <p>Each instance is a window {@code [base, base + size)} of one bus; slices share the bus and
+ * a root whose close closes them all. The scalar paths allocate nothing.
+ */
+public final class RuleDrivenAccessor implements IoAccessor {
+
+    // RAM side of copies: any alignment, device byte order (PCI is little-endian).
+    private static final ValueLayout.OfShort RAM_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt RAM_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong RAM_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    /** Shared by a root accessor and all its slices. */
+    private static final class Root {
+        volatile boolean closed;
+    }
+
+    private final IoBus bus;
+    private final AccessRules rules;
+    private final Barriers barriers;
+    private final Root root;
+    private final long base;
+    private final long size;
+    private final int copyWidth;
+    private final boolean block;
+    private final boolean aligned;
+    private final long boundary;
+    private final boolean isRoot;
+    /** Bit {@code 1 << width.ordinal()} set for each allowed width: no Set lookup per access. */
+    private final int allowedWidths;
+    /** All ones if natural alignment is required, else 0. */
+    private final long alignMask;
+    /** {@code -boundary}, or 0 if there is no boundary: an access crosses iff its ends differ under it. */
+    private final long crossMask;
+    /**
+     * The mapping when the bus is a writable {@link MappedBus}: scalars then reach it in one
+     * load, through MappedBus's static fixed-width paths (same accesses, no Width switch).
+     */
+    private final MemorySegment mapped;
+    /** The mapping when the bus is any {@link MappedBus}, for reads. */
+    private final MemorySegment mappedForReads;
+    private volatile boolean closed;
+
+    private RuleDrivenAccessor(IoBus bus, AccessRules rules, Barriers barriers, Root root, long base, long size, boolean isRoot) {
+        this.bus = bus;
+        this.rules = rules;
+        this.barriers = barriers;
+        this.root = root;
+        this.base = base;
+        this.size = size;
+        this.copyWidth = rules.maxCopyWidth().bytes();
+        this.block = rules.copyStyle() == CopyStyle.BLOCK_CHUNKS;
+        this.aligned = rules.naturalAlignment();
+        this.boundary = rules.boundary();
+        this.isRoot = isRoot;
+        int mask = 0;
+        for (Width w : rules.scalarWidths()) {
+            mask |= 1 << w.ordinal();
+        }
+        this.allowedWidths = mask;
+        this.alignMask = aligned ? -1L : 0L;
+        this.crossMask = boundary == 0 ? 0L : -boundary;
+        this.mappedForReads = bus instanceof MappedBus m ? m.segment() : null;
+        this.mapped = bus instanceof MappedBus m && !m.isReadOnly() ? m.segment() : null;
+    }
+
+    /**
+     * Creates an accessor of a whole bus.
+     *
+     * @param bus      the bus
+     * @param rules    the rules to enforce
+     * @param barriers the barriers of ordered accesses
+     * @return the accessor; closing it closes the bus
+     * @throws NullPointerException     if an argument is {@code null}
+     * @throws IllegalArgumentException if the rules have block stores the bus cannot issue
+     */
+    public static RuleDrivenAccessor over(IoBus bus, AccessRules rules, Barriers barriers) {
+        Objects.requireNonNull(bus, "bus");
+        Objects.requireNonNull(rules, "rules");
+        Objects.requireNonNull(barriers, "barriers");
+        rules.blockStore().ifPresent(b -> {
+            if (bus.blockStoreLimit() < b.maxBytes()) {
+                throw new IllegalArgumentException("rules " + rules.name() + " use block stores of up to " + b.maxBytes()
+                        + " bytes but the bus allows " + bus.blockStoreLimit());
+            }
+        });
+        return new RuleDrivenAccessor(bus, rules, barriers, new Root(), 0, bus.size(), true);
+    }
+
+    @Override
+    public long size() {
+        return size;
+    }
+
+    @Override
+    public MemoryType memoryType() {
+        return rules.memoryType();
+    }
+
+    @Override
+    public AccessRules rules() {
+        return rules;
+    }
+
+    // ---- validation: everything is checked before the bus sees anything ----
+
+    private void checkOpen(String what, long offset, long length) {
+        if (closed || root.closed) {
+            throw new AccessorClosedException(what, offset, length);
+        }
+    }
+
+    /**
+     * Checks a scalar access of {@code n} bytes and returns its bus offset. One branch on the
+     * fast path; {@link #refusal} works out which rule was broken.
+     */
+    private long scalar(long offset, int n, int widthBit, String what) {
+        long at = base + offset;
+        // One sign test for every rule: each term is negative exactly when its rule is broken
+        // (out of range; width denied; misaligned, as -(low bits); boundary crossed).
+        long bad = offset | (size - n - offset)
+                | ((long) (allowedWidths & widthBit) - 1)
+                | -(at & alignMask & (n - 1))
+                | -((at ^ (at + n - 1)) & crossMask);
+        if (bad < 0 || closed || root.closed) {
+            throw refusal(offset, Width.ofBytes(n), what);
+        }
+        return at;
+    }
+
+    private long scalar(long offset, Width w, String what) {
+        return scalar(offset, w.bytes(), 1 << w.ordinal(), what);
+    }
+
+    private RuntimeException refusal(long offset, Width w, String what) {
+        int n = w.bytes();
+        if (isClosed()) {
+            return new AccessorClosedException(what, offset, n);
+        }
+        if (offset < 0 || offset > size - n) {
+            return new OutOfBoundsAccessException(what, offset, n, size);
+        }
+        if (!rules.allows(w)) {
+            return new WidthNotAllowedException(rules.name() + " " + rules.memoryType() + describeQuirks(), offset, w);
+        }
+        long at = base + offset;
+        if (aligned && (at & (n - 1)) != 0) {
+            return new MisalignedAccessException(rules.name(), offset, w);
+        }
+        return new MisalignedAccessException(rules.name() + " forbids crossing a " + boundary + "-byte boundary", offset, w);
+    }
+
+    private String describeQuirks() {
+        return rules.quirks().isEmpty() ? "" : " (quirks: " + rules.quirks() + ")";
+    }
+
+    private long range(long offset, long length, String what) {
+        checkOpen(what, offset, length);
+        if (length < 0 || offset < 0 || offset > size - length) {
+            throw new OutOfBoundsAccessException(what, offset, length, size);
+        }
+        return base + offset;
+    }
+
+    // ---- scalars ----
+
+    @Override
+    public byte read8(long offset) {
+        long at = scalar(offset, 1, 1, "read8");
+        byte v = mappedForReads != null ? MappedBus.load8(mappedForReads, at) : (byte) bus.load(at, Width.BYTE);
+        barriers.afterOrderedRead();
+        return v;
+    }
+
+    @Override
+    public short read16(long offset) {
+        long at = scalar(offset, 2, 2, "read16");
+        short v = mappedForReads != null ? MappedBus.load16(mappedForReads, at) : (short) bus.load(at, Width.SHORT);
+        barriers.afterOrderedRead();
+        return v;
+    }
+
+    @Override
+    public int read32(long offset) {
+        long at = scalar(offset, 4, 4, "read32");
+        int v = mappedForReads != null ? MappedBus.load32(mappedForReads, at) : (int) bus.load(at, Width.INT);
+        barriers.afterOrderedRead();
+        return v;
+    }
+
+    @Override
+    public long read64(long offset) {
+        long at = scalar(offset, 8, 8, "read64");
+        long v = mappedForReads != null ? MappedBus.load64(mappedForReads, at) : bus.load(at, Width.LONG);
+        barriers.afterOrderedRead();
+        return v;
+    }
+
+    @Override
+    public void write8(long offset, byte value) {
+        long at = scalar(offset, 1, 1, "write8");
+        barriers.beforeOrderedWrite();
+        if (mapped != null) {
+            MappedBus.store8(mapped, at, value);
+        } else {
+            bus.store(at, Width.BYTE, value & 0xffL);
+        }
+    }
+
+    @Override
+    public void write16(long offset, short value) {
+        long at = scalar(offset, 2, 2, "write16");
+        barriers.beforeOrderedWrite();
+        if (mapped != null) {
+            MappedBus.store16(mapped, at, value);
+        } else {
+            bus.store(at, Width.SHORT, value & 0xffffL);
+        }
+    }
+
+    @Override
+    public void write32(long offset, int value) {
+        long at = scalar(offset, 4, 4, "write32");
+        barriers.beforeOrderedWrite();
+        if (mapped != null) {
+            MappedBus.store32(mapped, at, value);
+        } else {
+            bus.store(at, Width.INT, value & 0xffff_ffffL);
+        }
+    }
+
+    @Override
+    public void write64(long offset, long value) {
+        long at = scalar(offset, 8, 8, "write64");
+        barriers.beforeOrderedWrite();
+        if (mapped != null) {
+            MappedBus.store64(mapped, at, value);
+        } else {
+            bus.store(at, Width.LONG, value);
+        }
+    }
+
+    @Override
+    public byte read8Relaxed(long offset) {
+        long at = scalar(offset, 1, 1, "read8Relaxed");
+        byte v = mappedForReads != null ? MappedBus.load8(mappedForReads, at) : (byte) bus.load(at, Width.BYTE);
+        return v;
+    }
+
+    @Override
+    public short read16Relaxed(long offset) {
+        long at = scalar(offset, 2, 2, "read16Relaxed");
+        short v = mappedForReads != null ? MappedBus.load16(mappedForReads, at) : (short) bus.load(at, Width.SHORT);
+        return v;
+    }
+
+    @Override
+    public int read32Relaxed(long offset) {
+        long at = scalar(offset, 4, 4, "read32Relaxed");
+        int v = mappedForReads != null ? MappedBus.load32(mappedForReads, at) : (int) bus.load(at, Width.INT);
+        return v;
+    }
+
+    @Override
+    public long read64Relaxed(long offset) {
+        long at = scalar(offset, 8, 8, "read64Relaxed");
+        long v = mappedForReads != null ? MappedBus.load64(mappedForReads, at) : bus.load(at, Width.LONG);
+        return v;
+    }
+
+    @Override
+    public void write8Relaxed(long offset, byte value) {
+        long at = scalar(offset, 1, 1, "write8Relaxed");
+        if (mapped != null) {
+            MappedBus.store8(mapped, at, value);
+        } else {
+            bus.store(at, Width.BYTE, value & 0xffL);
+        }
+    }
+
+    @Override
+    public void write16Relaxed(long offset, short value) {
+        long at = scalar(offset, 2, 2, "write16Relaxed");
+        if (mapped != null) {
+            MappedBus.store16(mapped, at, value);
+        } else {
+            bus.store(at, Width.SHORT, value & 0xffffL);
+        }
+    }
+
+    @Override
+    public void write32Relaxed(long offset, int value) {
+        long at = scalar(offset, 4, 4, "write32Relaxed");
+        if (mapped != null) {
+            MappedBus.store32(mapped, at, value);
+        } else {
+            bus.store(at, Width.INT, value & 0xffff_ffffL);
+        }
+    }
+
+    @Override
+    public void write64Relaxed(long offset, long value) {
+        long at = scalar(offset, 8, 8, "write64Relaxed");
+        if (mapped != null) {
+            MappedBus.store64(mapped, at, value);
+        } else {
+            bus.store(at, Width.LONG, value);
+        }
+    }
+
+    @Override
+    public long read(long offset, Width width) {
+        Objects.requireNonNull(width, "width");
+        long v = bus.load(scalar(offset, width, "read" + width.bits()), width);
+        barriers.afterOrderedRead();
+        return v & width.mask();
+    }
+
+    @Override
+    public void write(long offset, Width width, long value) {
+        Objects.requireNonNull(width, "width");
+        long at = scalar(offset, width, "write" + width.bits());
+        barriers.beforeOrderedWrite();
+        bus.store(at, width, value & width.mask());
+    }
+
+    // ---- copies and fills ----
+
+    @Override
+    public void copyToIo(MemorySegment src, long ioOffset) {
+        Objects.requireNonNull(src, "src");
+        long len = src.byteSize();
+        long at = range(ioOffset, len, "copyToIo");
+        if (block) {
+            blockCopyToIo(src, at, len);
+            return;
+        }
+        long raw = 0;
+        int w = copyWidth;
+        while (raw < len) {
+            int n = CopyPlanner.nextAccess(rules, at + raw, len - raw, true);
+            if (n == w) {
+                // The body: full-width accesses while the device side stays aligned.
+                long bodyEnd = raw + ((len - raw) & -(long) w);
+                switch (w) {
+                    case 8 -> { for (; raw < bodyEnd; raw += 8) bus.store(at + raw, Width.LONG, src.get(RAM_LONG, raw)); }
+                    case 4 -> { for (; raw < bodyEnd; raw += 4) bus.store(at + raw, Width.INT, src.get(RAM_INT, raw) & 0xffff_ffffL); }
+                    default -> { bus.store(at + raw, Width.ofBytes(n), ram(src, raw, n)); raw += n; }
+                }
+                continue;
+            }
+            bus.store(at + raw, Width.ofBytes(n), ram(src, raw, n));
+            raw += n;
+        }
+    }
+
+    private void blockCopyToIo(MemorySegment src, long at, long len) {
+        long raw = 0;
+        while (raw < len) {
+            int n = CopyPlanner.nextAccess(rules, at + raw, len - raw, true);
+            if (CopyPlanner.isBlock(rules, n)) {
+                bus.storeBlock(at + raw, src.asSlice(raw, n));
+            } else {
+                bus.store(at + raw, Width.ofBytes(n), ram(src, raw, n));
+            }
+            raw += n;
+        }
+    }
+
+    @Override
+    public void copyFromIo(long ioOffset, MemorySegment dst) {
+        Objects.requireNonNull(dst, "dst");
+        long len = dst.byteSize();
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("copyFromIo into a read-only segment");
+        }
+        long at = range(ioOffset, len, "copyFromIo");
+        long raw = 0;
+        int w = copyWidth;
+        while (raw < len) {
+            int n = CopyPlanner.nextAccess(rules, at + raw, len - raw, false);
+            if (n == w && !block) {
+                long bodyEnd = raw + ((len - raw) & -(long) w);
+                switch (w) {
+                    case 8 -> { for (; raw < bodyEnd; raw += 8) dst.set(RAM_LONG, raw, bus.load(at + raw, Width.LONG)); }
+                    case 4 -> { for (; raw < bodyEnd; raw += 4) dst.set(RAM_INT, raw, (int) bus.load(at + raw, Width.INT)); }
+                    default -> { putRam(dst, raw, n, bus.load(at + raw, Width.ofBytes(n))); raw += n; }
+                }
+                continue;
+            }
+            putRam(dst, raw, n, bus.load(at + raw, Width.ofBytes(n)));
+            raw += n;
+        }
+    }
+
+    @Override
+    public void fillIo(long ioOffset, long length, byte value) {
+        long at = range(ioOffset, length, "fillIo");
+        long pattern = (value & 0xffL) * 0x0101_0101_0101_0101L;
+        if (block) {
+            // s390x zpci_memset_io: fill a buffer, then copy it with the same plan as a copy.
+            try (Arena arena = Arena.ofConfined()) {
+                int chunk = rules.blockStore().map(b -> b.maxBytes()).orElse(copyWidth);
+                MemorySegment buf = arena.allocate(chunk, 8);
+                for (long i = 0; i < chunk; i += 8) {
+                    buf.set(RAM_LONG, i, pattern);
+                }
+                long raw = 0;
+                while (raw < length) {
+                    int n = CopyPlanner.nextAccess(rules, at + raw, length - raw, true);
+                    if (CopyPlanner.isBlock(rules, n)) {
+                        bus.storeBlock(at + raw, buf.asSlice(0, n));
+                    } else {
+                        bus.store(at + raw, Width.ofBytes(n), pattern & Width.ofBytes(n).mask());
+                    }
+                    raw += n;
+                }
+            }
+            return;
+        }
+        long raw = 0;
+        int w = copyWidth;
+        while (raw < length) {
+            int n = CopyPlanner.nextAccess(rules, at + raw, length - raw, true);
+            Width width = Width.ofBytes(n);
+            if (n == w) {
+                long bodyEnd = raw + ((length - raw) & -(long) w);
+                long v = pattern & width.mask();
+                for (; raw < bodyEnd; raw += n) {
+                    bus.store(at + raw, width, v);
+                }
+                continue;
+            }
+            bus.store(at + raw, width, pattern & width.mask());
+            raw += n;
+        }
+    }
+
+    private static long ram(MemorySegment src, long raw, int n) {
+        return switch (n) {
+            case 1 -> src.get(ValueLayout.JAVA_BYTE, raw) & 0xffL;
+            case 2 -> src.get(RAM_SHORT, raw) & 0xffffL;
+            case 4 -> src.get(RAM_INT, raw) & 0xffff_ffffL;
+            case 8 -> src.get(RAM_LONG, raw);
+            default -> throw new IllegalStateException("no scalar of " + n + " bytes");
+        };
+    }
+
+    private static void putRam(MemorySegment dst, long raw, int n, long v) {
+        switch (n) {
+            case 1 -> dst.set(ValueLayout.JAVA_BYTE, raw, (byte) v);
+            case 2 -> dst.set(RAM_SHORT, raw, (short) v);
+            case 4 -> dst.set(RAM_INT, raw, (int) v);
+            case 8 -> dst.set(RAM_LONG, raw, v);
+            default -> throw new IllegalStateException("no scalar of " + n + " bytes");
+        }
+    }
+
+    // ---- flush, slices, close ----
+
+    @Override
+    public void flushWrites() {
+        checkOpen("flushWrites", 0, 0);
+        barriers.flushWrites();
+    }
+
+    @Override
+    public IoAccessor slice(long offset, long size) {
+        long at = range(offset, size, "slice");
+        return new RuleDrivenAccessor(bus, rules, barriers, root, at, size, false);
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed || root.closed;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (isRoot) {
+            root.closed = true;
+            bus.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "IoAccessor[" + rules.name() + " " + rules.memoryType() + ", 0x" + Long.toHexString(base) + "+" + size + "]";
+    }
+}
