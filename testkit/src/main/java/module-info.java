@@ -9,7 +9,6 @@ module dev.iomem.testkit {
     requires transitive org.junit.jupiter.api;
     requires transitive org.junit.platform.launcher;
     requires org.junit.platform.reporting;
-    requires org.assertj.core;
 
     exports dev.iomem.testkit;
     exports dev.iomem.testkit.sim;

@@ -19,6 +19,8 @@ import picocli.CommandLine.Spec;
             P2pCommand.class,
             PeekCommand.class,
             PokeCommand.class,
+            TraceCommand.class,
+            ConformanceCommand.class,
             CommandLine.HelpCommand.class
         })
 final class IomemCommand implements Runnable {

@@ -571,6 +571,35 @@ public abstract class ArchBackendConformance {
         }
 
         @Test
+        @DisplayName("a scalar access that would cross the rules' boundary is refused with no traffic")
+        void boundaryCrossing() {
+            boolean any = false;
+            for (BackendUnderTest h : each()) {
+                long b = h.rules.boundary();
+                if (b == 0) {
+                    continue;
+                }
+                for (Width w : widths(h.rules)) {
+                    for (long k = 1; k < w.bytes(); k++) {
+                        long off = b - k;
+                        if (h.rules.naturalAlignment() && off % w.bytes() != 0) {
+                            continue;
+                        }
+                        any = true;
+                        for (boolean ordered : new boolean[]{true, false}) {
+                            // The contract names no subtype for a boundary crossing; any IoAccessException refuses it.
+                            expectRefused(h, new Refusal(ScalarAccess.name(w, ordered, true), off, w.bytes(), IoAccessException.class,
+                                    () -> ScalarAccess.write(h.accessor, w, ordered, off, -1L)));
+                            expectRefused(h, new Refusal(ScalarAccess.name(w, ordered, false), off, w.bytes(), IoAccessException.class,
+                                    () -> ScalarAccess.read(h.accessor, w, ordered, off)));
+                        }
+                    }
+                }
+            }
+            Assumptions.assumeTrue(any, "the rules have no boundary a scalar could cross");
+        }
+
+        @Test
         @DisplayName("a copy or fill that does not fit throws OutOfBoundsAccessException before writing a single byte")
         void copyOutOfBounds() {
             for (BackendUnderTest h : each()) {
