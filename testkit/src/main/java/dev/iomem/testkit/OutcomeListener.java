@@ -108,7 +108,7 @@ final class OutcomeListener implements TestExecutionListener {
 
     static String describe(Throwable t) {
         String m = t.getMessage();
-        if (t instanceof AssertionError && m != null) {
+        if ((t instanceof AssertionError || t instanceof org.opentest4j.TestAbortedException) && m != null) {
             return m;
         }
         return t.getClass().getName() + (m == null ? "" : ": " + m);
