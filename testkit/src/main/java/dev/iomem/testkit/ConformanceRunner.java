@@ -49,12 +49,17 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
  */
 public final class ConformanceRunner {
 
+    /** The longest one test may run by default: each takes well under a second on a correct backend. */
+    public static final Duration DEFAULT_TEST_TIMEOUT = Duration.ofSeconds(60);
+
     private final PrintWriter progress;
     private final Path reportDirectory;
+    private final Duration testTimeout;
 
     private ConformanceRunner(Builder b) {
         this.progress = b.progress;
         this.reportDirectory = b.reportDirectory;
+        this.testTimeout = b.testTimeout;
     }
 
     /** {@return a builder with no progress output and no report files} */
@@ -136,6 +141,9 @@ public final class ConformanceRunner {
             LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                     .selectors(selectClass(RegisteredBackendConformance.class))
                     .configurationParameter(BackendRegistry.TOKEN_PARAMETER, token)
+                    // A backend that hangs fails its test instead of the whole run.
+                    .configurationParameter("junit.jupiter.execution.timeout.default", testTimeout.toMillis() + " ms")
+                    .configurationParameter("junit.jupiter.execution.timeout.thread.mode.default", "SEPARATE_THREAD")
                     .enableImplicitConfigurationParameters(false)
                     .build();
             OutcomeListener outcomes = new OutcomeListener(name, progress);
@@ -177,6 +185,7 @@ public final class ConformanceRunner {
     public static final class Builder {
         private PrintWriter progress;
         private Path reportDirectory;
+        private Duration testTimeout = DEFAULT_TEST_TIMEOUT;
 
         private Builder() {
         }
@@ -200,6 +209,22 @@ public final class ConformanceRunner {
          */
         public Builder reportDirectory(Path dir) {
             this.reportDirectory = dir;
+            return this;
+        }
+
+        /**
+         * Fails any single test that runs longer than {@code timeout} (a backend that hangs), in
+         * its own thread, so the rest of the run goes on.
+         *
+         * @param timeout the longest a test may run; {@link #DEFAULT_TEST_TIMEOUT} unless set
+         * @return this builder
+         * @throws IllegalArgumentException if {@code timeout} is not positive
+         */
+        public Builder testTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("a test timeout must be positive, got " + timeout);
+            }
+            this.testTimeout = timeout;
             return this;
         }
 

@@ -72,6 +72,25 @@ class ConformanceRunnerTest {
     }
 
     @Test
+    @DisplayName("fails a test whose backend hangs after the test timeout, and runs the others")
+    void hangs() {
+        var hanging = new BrokenBackend(ReferenceBackend.x86(), "hangs", (bus, r, b) -> new DelegatingAccessor(new ReferenceAccessor(bus, r, b)) {
+            @Override
+            public void flushWrites() {
+                try {
+                    Thread.sleep(Long.MAX_VALUE);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        ConformanceReport report = ConformanceRunner.builder().testTimeout(java.time.Duration.ofMillis(500)).build().run(List.of(hanging));
+        assertThat(report.failures()).extracting(TestOutcome::fullName).contains("Barriers > flushWrites calls the flush barrier once and issues no transaction");
+        assertThat(report.count(TestOutcome.Status.PASSED)).isGreaterThan(25);
+        assertThatThrownBy(() -> ConformanceRunner.builder().testTimeout(java.time.Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     @DisplayName("finds backends by name through discovery, and names the known ones for an unknown name")
     void byName() {
         assertThatThrownBy(() -> ConformanceRunner.backendNamed("nonesuch", getClass().getClassLoader()))

@@ -1110,6 +1110,61 @@ public abstract class ArchBackendConformance {
                 }
             }
         }
+
+        @Test
+        @DisplayName("threads copying and filling distinct ranges at once see only their own bytes")
+        void distinctRanges() throws Exception {
+            int threads = 4;
+            int rounds = 300;
+            int span = 40;
+            for (BackendUnderTest h : each()) {
+                long base = 3 * pageOf(h.rules) / 2 + 3;
+                ExecutorService pool = Executors.newFixedThreadPool(threads);
+                try {
+                    CountDownLatch start = new CountDownLatch(1);
+                    List<Future<String>> results = new ArrayList<>();
+                    for (int t = 0; t < threads; t++) {
+                        long off = base + (long) t * (span + 5);
+                        int id = t;
+                        results.add(pool.submit(() -> {
+                            start.await();
+                            byte[] mine = new byte[span];
+                            byte[] back = new byte[span];
+                            for (int i = 0; i < rounds; i++) {
+                                Arrays.fill(mine, (byte) (id * 64 + i));
+                                mine[i % span] ^= (byte) 0x5A;
+                                h.accessor.copyToIo(MemorySegment.ofArray(mine), off);
+                                h.accessor.copyFromIo(off, MemorySegment.ofArray(back));
+                                if (!Arrays.equals(mine, back)) {
+                                    return "thread " + id + " read back " + ScalarAccess.hex(back) + " after copying " + ScalarAccess.hex(mine);
+                                }
+                                h.accessor.fillIo(off, span, (byte) ~id);
+                                h.accessor.copyFromIo(off, MemorySegment.ofArray(back));
+                                for (byte b : back) {
+                                    if (b != (byte) ~id) {
+                                        return "thread " + id + " read back " + ScalarAccess.hex(back) + " after filling with " + String.format("%02x", (byte) ~id);
+                                    }
+                                }
+                            }
+                            return null;
+                        }));
+                    }
+                    start.countDown();
+                    for (Future<String> f : results) {
+                        String problem = f.get(120, TimeUnit.SECONDS);
+                        if (problem != null) {
+                            throw ConformanceFailure.of(ConformanceRule.CONCURRENT_WRITES, h.label + " " + threads + " threads copying", base,
+                                    (long) threads * (span + 5), problem, "each thread to read back exactly what it wrote", null);
+                        }
+                    }
+                } finally {
+                    pool.shutdownNow();
+                }
+                if (!h.bus.faults().isEmpty()) {
+                    throw h.fault("concurrent copies", base, (long) threads * (span + 5), h.bus.faults().getFirst());
+                }
+            }
+        }
     }
 
     @Nested
