@@ -9,6 +9,7 @@ module dev.iomem.core {
 
     exports dev.iomem.core;
     exports dev.iomem.core.access;
+    exports dev.iomem.core.dma;
     exports dev.iomem.core.guice;
     exports dev.iomem.core.pci;
 

@@ -122,16 +122,20 @@ public final class CopyPlanner {
         BlockStoreLimits block = store ? rules.blockStore().orElse(null) : null;
         int max = block != null ? block.maxBytes() : widest;
         long size = Math.min(Math.min(n, boundary - (off & (boundary - 1))), max);
-        if (size > widest) {
-            if (block.permits(off, size)) {
-                return (int) size;
-            }
-            return widest;
+        boolean whole = (off & (widest - 1)) == 0 && (size & (widest - 1)) == 0;
+        if (whole && size > widest && block.permits(off, size)) {
+            return (int) size;                       // zpci_write_block
         }
-        if ((off & (widest - 1)) == 0 && (size & (widest - 1)) == 0) {
+        if (whole && size <= widest) {
             return (int) size;
         }
-        return size >= widest ? widest : Integer.highestOneBit((int) size);
+        int single = size >= widest ? widest : Integer.highestOneBit((int) size);
+        if (rules.naturalAlignment() && off != 0) {
+            // The kernel's zPCI path may issue an unaligned 8-byte access; rules that demand
+            // natural alignment get the widest access the offset is aligned to instead.
+            single = (int) Math.min(single, Long.lowestOneBit(off));
+        }
+        return single;
     }
 
     /**

@@ -1,0 +1,92 @@
+package dev.iomem.core.dma;
+
+/**
+ * A C library call that failed, with the {@code errno} it left. Thrown by {@link IoctlGateway}
+ * implementations and iomem's own system-call bindings; mappers turn it into a
+ * {@link dev.iomem.api.dma.DmaMappingException} that says what to change.
+ */
+public final class ErrnoException extends RuntimeException {
+
+    /** Operation not permitted. */
+    public static final int EPERM = 1;
+    /** No such file or directory. */
+    public static final int ENOENT = 2;
+    /** Interrupted system call. */
+    public static final int EINTR = 4;
+    /** Bad file descriptor. */
+    public static final int EBADF = 9;
+    /** Try again (mmap with MAP_LOCKED over RLIMIT_MEMLOCK). */
+    public static final int EAGAIN = 11;
+    /** Out of memory (mlock over RLIMIT_MEMLOCK, VFIO pinning over it). */
+    public static final int ENOMEM = 12;
+    /** Permission denied. */
+    public static final int EACCES = 13;
+    /** Device or resource busy. */
+    public static final int EBUSY = 16;
+    /** File exists (an overlapping VFIO mapping). */
+    public static final int EEXIST = 17;
+    /** No such device. */
+    public static final int ENODEV = 19;
+    /** Invalid argument. */
+    public static final int EINVAL = 22;
+    /** Inappropriate ioctl for device. */
+    public static final int ENOTTY = 25;
+    /** No space left on device (VFIO's dma_entry_limit). */
+    public static final int ENOSPC = 28;
+
+    private final String call;
+    private final int errno;
+
+    /**
+     * Creates the exception.
+     *
+     * @param call  the call that failed, for example {@code "ioctl(VFIO_IOMMU_MAP_DMA)"}
+     * @param errno the {@code errno} it left
+     */
+    public ErrnoException(String call, int errno) {
+        super(call + " failed: " + name(errno));
+        this.call = call;
+        this.errno = errno;
+    }
+
+    /** {@return the call that failed} */
+    public String call() {
+        return call;
+    }
+
+    /** {@return the {@code errno} value} */
+    public int errno() {
+        return errno;
+    }
+
+    /**
+     * {@return the symbolic name and number of an {@code errno} value, for example
+     * {@code "ENOMEM (12)"}}
+     *
+     * @param errno the value (Linux numbering, the same on every architecture iomem supports)
+     */
+    public static String name(int errno) {
+        String n = switch (errno) {
+            case EPERM -> "EPERM";
+            case ENOENT -> "ENOENT";
+            case EINTR -> "EINTR";
+            case 5 -> "EIO";
+            case EBADF -> "EBADF";
+            case EAGAIN -> "EAGAIN";
+            case ENOMEM -> "ENOMEM";
+            case EACCES -> "EACCES";
+            case 14 -> "EFAULT";
+            case EBUSY -> "EBUSY";
+            case EEXIST -> "EEXIST";
+            case ENODEV -> "ENODEV";
+            case EINVAL -> "EINVAL";
+            case 24 -> "EMFILE";
+            case ENOTTY -> "ENOTTY";
+            case ENOSPC -> "ENOSPC";
+            case 34 -> "ERANGE";
+            case 95 -> "EOPNOTSUPP";
+            default -> "errno";
+        };
+        return n + " (" + errno + ")";
+    }
+}
