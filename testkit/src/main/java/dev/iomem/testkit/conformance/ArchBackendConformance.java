@@ -19,6 +19,11 @@ import dev.iomem.testkit.sim.RegisterBehavior;
 import dev.iomem.testkit.sim.SimulatedFault;
 import dev.iomem.testkit.sim.TraceEntry;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.ClassOrderer;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestClassOrder;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -62,6 +67,8 @@ import java.util.concurrent.TimeUnit;
  * {@link ArchBackend#nativeBarriers()}), which only real hardware can prove.
  */
 @DisplayName("ArchBackend conformance")
+@TestClassOrder(ClassOrderer.OrderAnnotation.class)
+@TestMethodOrder(MethodOrderer.MethodName.class)
 public abstract class ArchBackendConformance {
 
     /** The page size of the copy cases that cross pages when the rules have no boundary. */
@@ -163,6 +170,7 @@ public abstract class ArchBackendConformance {
     }
 
     @Nested
+    @Order(1)
     @DisplayName("Rules")
     class Rules {
 
@@ -212,6 +220,7 @@ public abstract class ArchBackendConformance {
     }
 
     @Nested
+    @Order(2)
     @DisplayName("Scalar accesses")
     class ScalarAccesses {
 
@@ -325,6 +334,7 @@ public abstract class ArchBackendConformance {
     }
 
     @Nested
+    @Order(3)
     @DisplayName("Barriers")
     class OrderingBarriers {
 
@@ -431,6 +441,7 @@ public abstract class ArchBackendConformance {
     }
 
     @Nested
+    @Order(4)
     @DisplayName("Byte order")
     class DeviceByteOrder {
 
@@ -441,7 +452,16 @@ public abstract class ArchBackendConformance {
             for (MemoryType t : memoryTypes()) {
                 for (ByteOrder order : new ByteOrder[]{ByteOrder.LITTLE_ENDIAN, ByteOrder.BIG_ENDIAN}) {
                     AccessRules rules = b.rules(t).toBuilder().cpuByteOrder(order).build();
-                    BackendUnderTest h = BackendUnderTest.open(b, rules, windowSize(), "with a " + order + " CPU");
+                    BackendUnderTest h;
+                    try {
+                        h = BackendUnderTest.open(b, rules, windowSize(), "with a " + order + " CPU");
+                    } catch (ConformanceFailure f) {
+                        // A backend may refuse rules that are not its own; its own order is checked everywhere else.
+                        if (order != b.rules(t).cpuByteOrder() && f.getCause() instanceof IllegalArgumentException) {
+                            continue;
+                        }
+                        throw f;
+                    }
                     byte[] bytes = {0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, (byte) 0x88};
                     for (Width w : widths(rules)) {
                         long off = 128;
@@ -519,6 +539,7 @@ public abstract class ArchBackendConformance {
     }
 
     @Nested
+    @Order(5)
     @DisplayName("Refused accesses")
     class RefusedAccesses {
 
@@ -728,6 +749,7 @@ public abstract class ArchBackendConformance {
     }
 
     @Nested
+    @Order(6)
     @DisplayName("Copies and fills")
     class CopiesAndFills {
 
@@ -835,6 +857,7 @@ public abstract class ArchBackendConformance {
     }
 
     @Nested
+    @Order(7)
     @DisplayName("Device quirks")
     class DeviceQuirks {
 
@@ -880,6 +903,7 @@ public abstract class ArchBackendConformance {
     }
 
     @Nested
+    @Order(8)
     @DisplayName("Slices")
     class Slices {
 
@@ -959,6 +983,7 @@ public abstract class ArchBackendConformance {
     }
 
     @Nested
+    @Order(9)
     @DisplayName("Closing")
     class Closing {
 
@@ -1050,6 +1075,7 @@ public abstract class ArchBackendConformance {
     }
 
     @Nested
+    @Order(10)
     @DisplayName("Concurrency")
     class Concurrency {
 
@@ -1168,6 +1194,7 @@ public abstract class ArchBackendConformance {
     }
 
     @Nested
+    @Order(11)
     @DisplayName("Registers with side effects")
     class SideEffects {
 
