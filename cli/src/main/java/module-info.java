@@ -4,6 +4,7 @@
 module dev.iomem.cli {
     requires dev.iomem.api;
     requires dev.iomem.core;
+    requires dev.iomem.testkit;
     requires info.picocli;
 
     opens dev.iomem.cli to info.picocli;

@@ -20,6 +20,8 @@ import picocli.CommandLine.Spec;
             PeekCommand.class,
             PokeCommand.class,
             MapCommand.class,
+            TraceCommand.class,
+            ConformanceCommand.class,
             CommandLine.HelpCommand.class
         })
 final class IomemCommand implements Runnable {

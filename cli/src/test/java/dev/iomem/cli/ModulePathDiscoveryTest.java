@@ -27,12 +27,32 @@ class ModulePathDiscoveryTest {
     @Test
     @DisplayName("on the module path, the arch modules' provides clauses are found through the real ServiceLoader")
     void modulePath() throws Exception {
-        String modulePath = String.join(File.pathSeparator, Stream.of(Width.class, Iomem.class, X86Backend.class,
-                Arm64Backend.class, S390xBackend.class, CommandLine.class, Main.class).map(ModulePathDiscoveryTest::where).distinct().toList());
         CliRun r = CliRun.process(Map.of(), List.of("--enable-native-access=dev.iomem.core,dev.iomem.arch.x86,dev.iomem.cli",
-                "--module-path", modulePath, "-m", "dev.iomem.cli/dev.iomem.cli.Main", "probe", "--json"));
+                "--module-path", discoveryModulePath(), "-m", "dev.iomem.cli/dev.iomem.cli.Main", "probe", "--json"));
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("\"chosen\":{\"name\":\"x86_64\"", "\"name\":\"aarch64\"", "\"name\":\"s390x\"");
+    }
+
+    @Test
+    @DisplayName("on the module path, iomem conformance runs the kit's suites through the JUnit Platform (opened to JUnit)")
+    void conformanceOnTheModulePath() throws Exception {
+        CliRun r = CliRun.process(Map.of(), List.of("--enable-native-access=dev.iomem.core,dev.iomem.arch.x86,dev.iomem.cli",
+                "--module-path", discoveryModulePath(), "-m", "dev.iomem.cli/dev.iomem.cli.Main", "conformance", "--backend", "aarch64"));
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("ok   aarch64", "PASSED");
+    }
+
+    /** The cli, the backends, the testkit and the JUnit Platform modules the testkit reads, and nothing else. */
+    private static String discoveryModulePath() throws ClassNotFoundException {
+        List<Class<?>> classes = new java.util.ArrayList<>(List.of(Width.class, Iomem.class, X86Backend.class, Arm64Backend.class,
+                S390xBackend.class, CommandLine.class, Main.class, dev.iomem.testkit.ConformanceRunner.class));
+        for (String name : List.of("org.junit.jupiter.api.Test", "org.opentest4j.AssertionFailedError", "org.apiguardian.api.API",
+                "org.junit.platform.commons.annotation.Testable", "org.junit.platform.engine.TestEngine",
+                "org.junit.platform.launcher.Launcher", "org.junit.platform.reporting.legacy.xml.LegacyXmlReportGeneratingListener",
+                "org.opentest4j.reporting.tooling.spi.htmlreport.Contributor", "org.junit.jupiter.engine.JupiterTestEngine")) {
+            classes.add(Class.forName(name));
+        }
+        return String.join(File.pathSeparator, classes.stream().map(ModulePathDiscoveryTest::where).distinct().toList());
     }
 
     @Test

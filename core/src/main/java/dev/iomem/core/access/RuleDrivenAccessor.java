@@ -424,8 +424,9 @@ public final class RuleDrivenAccessor implements IoAccessor {
             // s390x zpci_memset_io: fill a buffer, then copy it with the same plan as a copy.
             try (Arena arena = Arena.ofConfined()) {
                 int chunk = rules.blockStore().map(b -> b.maxBytes()).orElse(copyWidth);
-                MemorySegment buf = arena.allocate(chunk, 8);
-                for (long i = 0; i < chunk; i += 8) {
+                // At least one long: without a block store (a quirk) the chunk is the copy width.
+                MemorySegment buf = arena.allocate(Math.max(chunk, 8), 8);
+                for (long i = 0; i < buf.byteSize(); i += 8) {
                     buf.set(RAM_LONG, i, pattern);
                 }
                 long raw = 0;

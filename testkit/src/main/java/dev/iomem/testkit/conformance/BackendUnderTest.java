@@ -1,0 +1,127 @@
+package dev.iomem.testkit.conformance;
+
+import dev.iomem.api.AccessRules;
+import dev.iomem.api.IoAccessor;
+import dev.iomem.api.MemoryType;
+import dev.iomem.spi.ArchBackend;
+import dev.iomem.testkit.sim.SimulatedBus;
+import dev.iomem.testkit.sim.SimulatedDevice;
+import dev.iomem.testkit.sim.SimulatedFault;
+import dev.iomem.testkit.sim.TraceEntry;
+
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * One backend's accessor over a fresh simulated device, with the helpers every check uses: run
+ * an operation on a cleared trace and turn device faults and unexpected exceptions into
+ * {@link ConformanceFailure}s.
+ */
+final class BackendUnderTest {
+
+    final ArchBackend backend;
+    final AccessRules rules;
+    final SimulatedDevice device;
+    final SimulatedBus bus;
+    final IoAccessor accessor;
+    final String label;
+
+    private BackendUnderTest(ArchBackend backend, AccessRules rules, SimulatedDevice device, IoAccessor accessor, String label) {
+        this.backend = backend;
+        this.rules = rules;
+        this.device = device;
+        this.bus = device.bus();
+        this.accessor = accessor;
+        this.label = label;
+    }
+
+    /** The backend's accessor for its own rules of {@code type}, built with {@code accessor(bus, type, barriers)}. */
+    static BackendUnderTest open(ArchBackend backend, MemoryType type, long size) {
+        AccessRules rules = backend.rules(type);
+        SimulatedDevice device = SimulatedDevice.create(rules, size);
+        String label = backend.name() + "/" + type;
+        IoAccessor accessor = build(label, () -> backend.accessor(device.bus(), type, device.barriers()));
+        return new BackendUnderTest(backend, rules, device, accessor, label);
+    }
+
+    /** The backend's accessor for explicit rules (a quirk, say), built with {@code accessor(bus, rules, barriers)}. */
+    static BackendUnderTest open(ArchBackend backend, AccessRules rules, long size, String variant) {
+        SimulatedDevice device = SimulatedDevice.create(rules, size);
+        String label = backend.name() + "/" + rules.memoryType() + " " + variant;
+        IoAccessor accessor = build(label, () -> backend.accessor(device.bus(), rules, device.barriers()));
+        return new BackendUnderTest(backend, rules, device, accessor, label);
+    }
+
+    private static IoAccessor build(String label, java.util.function.Supplier<IoAccessor> factory) {
+        IoAccessor a;
+        try {
+            a = factory.get();
+        } catch (RuntimeException e) {
+            throw ConformanceFailure.of(ConformanceRule.VALID_ACCESS, label + " accessor(bus, ..., barriers)", 0, 0,
+                    e.getClass().getSimpleName() + ": " + e.getMessage(), "an accessor over the simulated bus", null, e);
+        }
+        if (a == null) {
+            throw ConformanceFailure.of(ConformanceRule.VALID_ACCESS, label + " accessor(bus, ..., barriers)", 0, 0,
+                    "null", "an accessor over the simulated bus", null);
+        }
+        return a;
+    }
+
+    /** Fills device memory with bytes that differ from one another and from any fill value used. */
+    void scramble(long seed) {
+        byte[] b = new byte[(int) bus.size()];
+        new SplittableRandom(seed).nextBytes(b);
+        bus.poke(0, b);
+    }
+
+    /** An operation whose result is a value. */
+    @FunctionalInterface
+    interface ValueOperation {
+        long run();
+    }
+
+    /**
+     * Runs a valid operation on a cleared trace and returns what it recorded; a device fault or any
+     * exception is a failure of the rule it broke.
+     */
+    List<TraceEntry> run(String what, long offset, long length, Runnable op) {
+        runValue(what, offset, length, () -> {
+            op.run();
+            return 0;
+        });
+        return device.trace().entries();
+    }
+
+    /** Like {@link #run} for an operation with a value; the trace is left in the device's trace. */
+    long runValue(String what, long offset, long length, ValueOperation op) {
+        device.trace().clear();
+        bus.clearFaults();
+        long v;
+        try {
+            v = op.run();
+        } catch (SimulatedFault f) {
+            throw fault(what, offset, length, f);
+        } catch (RuntimeException e) {
+            throw ConformanceFailure.of(ConformanceRule.VALID_ACCESS, label + " " + what, offset, length,
+                    e.getClass().getSimpleName() + ": " + e.getMessage(), "the access to succeed", device.trace().entries(), e);
+        }
+        if (!bus.faults().isEmpty()) {
+            throw fault(what, offset, length, bus.faults().getFirst());
+        }
+        return v;
+    }
+
+    ConformanceFailure fault(String what, long offset, long length, SimulatedFault f) {
+        ConformanceRule rule = switch (f.rule()) {
+            case "natural-alignment" -> ConformanceRule.NATURAL_ALIGNMENT;
+            case "boundary" -> ConformanceRule.BOUNDARY;
+            case "allowed-width" -> ConformanceRule.ALLOWED_WIDTH;
+            case "block-store-limits" -> ConformanceRule.BLOCK_STORE_LIMITS;
+            case "inside-window" -> ConformanceRule.INSIDE_RANGE;
+            case "close" -> ConformanceRule.CLOSE;
+            default -> ConformanceRule.HARDWARE_FAULT;
+        };
+        return ConformanceFailure.of(rule, label + " " + what, offset, length,
+                "the device fault \"" + f.getMessage() + "\"", "no access the hardware would fault on", device.trace().entries(), f);
+    }
+}

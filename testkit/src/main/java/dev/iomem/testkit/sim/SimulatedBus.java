@@ -1,0 +1,416 @@
+package dev.iomem.testkit.sim;
+
+import dev.iomem.api.AccessRules;
+import dev.iomem.api.BlockStoreLimits;
+import dev.iomem.api.Width;
+import dev.iomem.spi.IoBus;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * Simulated device memory that behaves like the strictest real hardware for the
+ * {@link AccessRules} it is given. Every access it performs is recorded in its
+ * {@link AccessTrace}; every access real hardware would fault on or mangle is refused with a
+ * {@link SimulatedFault} (and remembered in {@link #faults()}, in case the caller swallows it):
+ * <ul>
+ *   <li>a width the rules do not allow;</li>
+ *   <li>an offset that is not a multiple of the width where the rules demand natural alignment
+ *       (arm64 Device memory: an alignment fault, SIGBUS);</li>
+ *   <li>an access that crosses the rules' boundary (s390x: 4 KiB, {@code ZPCI_BOUNDARY_SIZE});</li>
+ *   <li>a block store on rules without one, or one that breaks the {@link BlockStoreLimits};</li>
+ *   <li>anything outside the window, or any access after {@link #close()}.</li>
+ * </ul>
+ * A refused access is neither performed nor traced.
+ *
+ * <p>Device memory is little-endian bytes: a store of {@code 0x11223344} puts {@code 44 33 22 11}
+ * at ascending offsets, whatever the CPU's byte order. Registers with side effects
+ * ({@link RegisterBehavior}) make stray, repeated or widened accesses visible. The test side
+ * looks at memory with {@link #peek}/{@link #poke}, which neither trace nor trigger side effects.
+ *
+ * <p>All methods are synchronized: one transaction at a time, like a single device.
+ */
+public final class SimulatedBus implements IoBus {
+
+    /** The largest window the simulator holds. */
+    public static final long MAX_SIZE = 1L << 30;
+
+    private final AccessRules rules;
+    private final AccessTrace trace;
+    private final byte[] memory;
+    private final TreeMap<Long, Register> registers = new TreeMap<>();
+    private final List<SimulatedFault> faults = new ArrayList<>();
+    private int closeCalls;
+
+    private record Register(long offset, int size, RegisterBehavior behavior, Deque<Long> queue) {
+        long end() {
+            return offset + size;
+        }
+    }
+
+    /**
+     * Creates zeroed device memory of {@code size} bytes with a trace of its own.
+     *
+     * @param rules the rules the simulated hardware enforces
+     * @param size  the window size in bytes
+     * @throws NullPointerException     if {@code rules} is {@code null}
+     * @throws IllegalArgumentException if {@code size} is not 1 to {@link #MAX_SIZE}
+     */
+    public SimulatedBus(AccessRules rules, long size) {
+        this(rules, size, new AccessTrace());
+    }
+
+    /**
+     * Creates zeroed device memory of {@code size} bytes that records into {@code trace}.
+     *
+     * @param rules the rules the simulated hardware enforces
+     * @param size  the window size in bytes
+     * @param trace the trace to record into (share it with {@link RecordingBarriers})
+     * @throws NullPointerException     if {@code rules} or {@code trace} is {@code null}
+     * @throws IllegalArgumentException if {@code size} is not 1 to {@link #MAX_SIZE}
+     */
+    public SimulatedBus(AccessRules rules, long size, AccessTrace trace) {
+        this.rules = Objects.requireNonNull(rules, "rules");
+        this.trace = Objects.requireNonNull(trace, "trace");
+        if (size < 1 || size > MAX_SIZE) {
+            throw new IllegalArgumentException("a simulated window must be 1 to " + MAX_SIZE + " bytes, got " + size);
+        }
+        this.memory = new byte[(int) size];
+    }
+
+    /** {@return the rules this simulated hardware enforces} */
+    public AccessRules rules() {
+        return rules;
+    }
+
+    /** {@return the trace of every transaction} */
+    public AccessTrace trace() {
+        return trace;
+    }
+
+    @Override
+    public long size() {
+        return memory.length;
+    }
+
+    @Override
+    public synchronized long load(long offset, Width width) {
+        Objects.requireNonNull(width, "width");
+        checkScalar(AccessKind.LOAD, offset, width);
+        int at = (int) offset;
+        int n = width.bytes();
+        beforeLoad(at, n);
+        long value = 0;
+        for (int i = n - 1; i >= 0; i--) {
+            value = (value << 8) | (visibleByte(at + i) & 0xFF);
+        }
+        afterLoad(at, n);
+        trace.record(TraceEntry.scalar(AccessKind.LOAD, offset, n, value));
+        return value;
+    }
+
+    @Override
+    public synchronized void store(long offset, Width width, long value) {
+        Objects.requireNonNull(width, "width");
+        checkScalar(AccessKind.STORE, offset, width);
+        long v = value & width.mask();
+        for (int i = 0; i < width.bytes(); i++) {
+            storeByte((int) offset + i, (byte) (v >>> (8 * i)));
+        }
+        trace.record(TraceEntry.scalar(AccessKind.STORE, offset, width.bytes(), v));
+    }
+
+    @Override
+    public int blockStoreLimit() {
+        return rules.blockStore().map(BlockStoreLimits::maxBytes).orElse(0);
+    }
+
+    @Override
+    public synchronized void storeBlock(long offset, MemorySegment src) {
+        Objects.requireNonNull(src, "src");
+        long len = src.byteSize();
+        checkOpen(AccessKind.STORE_BLOCK, offset, len);
+        if (rules.blockStore().isEmpty()) {
+            throw fault("block-store-limits", AccessKind.STORE_BLOCK, offset, len,
+                    "there is no block store on " + describeRules() + " hardware");
+        }
+        BlockStoreLimits limits = rules.blockStore().get();
+        checkRange(AccessKind.STORE_BLOCK, offset, len);
+        if (len <= 0 || len > limits.maxBytes()) {
+            throw fault("block-store-limits", AccessKind.STORE_BLOCK, offset, len,
+                    "a block store must be 1 to " + limits.maxBytes() + " bytes on " + describeRules());
+        }
+        if (len % limits.multipleOf() != 0) {
+            throw fault("block-store-limits", AccessKind.STORE_BLOCK, offset, len,
+                    "a block store's length must be a multiple of " + limits.multipleOf() + " on " + describeRules());
+        }
+        if (offset % limits.alignment() != 0) {
+            throw fault("block-store-limits", AccessKind.STORE_BLOCK, offset, len,
+                    "a block store must start at a multiple of " + limits.alignment() + " on " + describeRules());
+        }
+        checkBoundary(AccessKind.STORE_BLOCK, offset, len);
+        byte[] bytes = src.toArray(ValueLayout.JAVA_BYTE);
+        for (int i = 0; i < bytes.length; i++) {
+            storeByte((int) offset + i, bytes[i]);
+        }
+        trace.record(TraceEntry.block(offset, bytes));
+    }
+
+    /** Closes the bus; later transactions fault. Idempotent. */
+    @Override
+    public synchronized void close() {
+        closeCalls++;
+    }
+
+    /** {@return whether {@link #close()} has been called} */
+    public synchronized boolean isClosed() {
+        return closeCalls > 0;
+    }
+
+    /** {@return how many times {@link #close()} has been called} */
+    public synchronized int closeCalls() {
+        return closeCalls;
+    }
+
+    /** {@return every fault raised so far, oldest first} */
+    public synchronized List<SimulatedFault> faults() {
+        return List.copyOf(faults);
+    }
+
+    /** Forgets the faults raised so far. */
+    public synchronized void clearFaults() {
+        faults.clear();
+    }
+
+    /**
+     * Declares a register with a side effect.
+     *
+     * @param offset   its device offset
+     * @param width    its width
+     * @param behavior its side effect
+     * @return this bus
+     * @throws IllegalArgumentException if the register is outside the window or overlaps another
+     */
+    public synchronized SimulatedBus register(long offset, Width width, RegisterBehavior behavior) {
+        Objects.requireNonNull(width, "width");
+        Objects.requireNonNull(behavior, "behavior");
+        if (offset < 0 || offset + width.bytes() > memory.length) {
+            throw new IllegalArgumentException("register at 0x" + Long.toHexString(offset) + " is outside the window");
+        }
+        for (Register r : registers.values()) {
+            if (r.offset < offset + width.bytes() && r.end() > offset) {
+                throw new IllegalArgumentException("register at 0x" + Long.toHexString(offset) + " overlaps the one at 0x" + Long.toHexString(r.offset));
+            }
+        }
+        registers.put(offset, new Register(offset, width.bytes(), behavior, new ArrayDeque<>()));
+        return this;
+    }
+
+    /**
+     * Queues values that a {@link RegisterBehavior#FIFO} register hands out, one per read.
+     *
+     * @param offset the register's offset
+     * @param values the values, first out first
+     * @throws IllegalArgumentException if there is no FIFO register at {@code offset}
+     */
+    public synchronized void pushFifo(long offset, long... values) {
+        Register r = registers.get(offset);
+        if (r == null || r.behavior != RegisterBehavior.FIFO) {
+            throw new IllegalArgumentException("no FIFO register at 0x" + Long.toHexString(offset));
+        }
+        for (long v : values) {
+            r.queue.addLast(v);
+        }
+    }
+
+    /**
+     * {@return how many values a FIFO register still holds}
+     *
+     * @param offset the register's offset
+     * @throws IllegalArgumentException if there is no FIFO register at {@code offset}
+     */
+    public synchronized int fifoDepth(long offset) {
+        Register r = registers.get(offset);
+        if (r == null || r.behavior != RegisterBehavior.FIFO) {
+            throw new IllegalArgumentException("no FIFO register at 0x" + Long.toHexString(offset));
+        }
+        return r.queue.size();
+    }
+
+    /**
+     * {@return a copy of device memory, without tracing or side effects}
+     *
+     * @param offset the first byte
+     * @param length the number of bytes
+     * @throws IndexOutOfBoundsException if the range is not inside the window
+     */
+    public synchronized byte[] peek(long offset, int length) {
+        Objects.checkFromIndexSize(offset, length, memory.length);
+        return Arrays.copyOfRange(memory, (int) offset, (int) offset + length);
+    }
+
+    /**
+     * {@return the little-endian device value at {@code offset}, without tracing or side effects}
+     *
+     * @param offset the first byte
+     * @param width  the width of the value
+     * @throws IndexOutOfBoundsException if the value is not inside the window
+     */
+    public synchronized long peekValue(long offset, Width width) {
+        byte[] b = peek(offset, width.bytes());
+        long v = 0;
+        for (int i = b.length - 1; i >= 0; i--) {
+            v = (v << 8) | (b[i] & 0xFF);
+        }
+        return v;
+    }
+
+    /**
+     * Sets device memory, without tracing or side effects.
+     *
+     * @param offset the first byte
+     * @param bytes  the bytes
+     * @throws IndexOutOfBoundsException if the range is not inside the window
+     */
+    public synchronized void poke(long offset, byte... bytes) {
+        Objects.checkFromIndexSize(offset, bytes.length, memory.length);
+        System.arraycopy(bytes, 0, memory, (int) offset, bytes.length);
+    }
+
+    /**
+     * Sets a little-endian device value, without tracing or side effects.
+     *
+     * @param offset the first byte
+     * @param width  the width of the value
+     * @param value  the value
+     * @throws IndexOutOfBoundsException if the value is not inside the window
+     */
+    public synchronized void pokeValue(long offset, Width width, long value) {
+        byte[] b = new byte[width.bytes()];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (byte) (value >>> (8 * i));
+        }
+        poke(offset, b);
+    }
+
+    /** {@return a copy of the whole of device memory} */
+    public synchronized byte[] snapshot() {
+        return memory.clone();
+    }
+
+    private void checkScalar(AccessKind kind, long offset, Width width) {
+        int n = width.bytes();
+        checkOpen(kind, offset, n);
+        if (!rules.allows(width)) {
+            throw fault("allowed-width", kind, offset, n, "a " + width.bits() + "-bit access is not allowed by " + describeRules()
+                    + " (allowed: " + rules.scalarWidths().stream().sorted().map(w -> w.bytes() + " B").toList() + ")");
+        }
+        checkRange(kind, offset, n);
+        if (rules.naturalAlignment() && offset % n != 0) {
+            throw fault("natural-alignment", kind, offset, n, describeRules() + " requires natural alignment: offset 0x"
+                    + Long.toHexString(offset) + " is not a multiple of " + n + " (an alignment fault, SIGBUS, on real hardware)");
+        }
+        checkBoundary(kind, offset, n);
+    }
+
+    private void checkOpen(AccessKind kind, long offset, long size) {
+        if (closeCalls > 0) {
+            throw fault("close", kind, offset, size, "the bus was used after close()");
+        }
+    }
+
+    private void checkRange(AccessKind kind, long offset, long size) {
+        if (offset < 0 || size < 0 || offset > memory.length - size) {
+            throw fault("inside-window", kind, offset, size, "the access is outside the device window of " + memory.length + " bytes");
+        }
+    }
+
+    private void checkBoundary(AccessKind kind, long offset, long size) {
+        long b = rules.boundary();
+        if (b != 0 && size > 0 && offset / b != (offset + size - 1) / b) {
+            throw fault("boundary", kind, offset, size, "the access crosses a " + b + "-byte boundary at 0x"
+                    + Long.toHexString((offset / b + 1) * b) + ", which " + describeRules() + " forbids");
+        }
+    }
+
+    private SimulatedFault fault(String rule, AccessKind kind, long offset, long size, String why) {
+        SimulatedFault f = new SimulatedFault(rule, kind, offset, size, "simulated " + describeRules() + " device faulted on "
+                + kind.label() + " of " + size + " B at offset 0x" + Long.toHexString(offset) + " [rule " + rule + "]: " + why);
+        faults.add(f);
+        return f;
+    }
+
+    private String describeRules() {
+        return rules.name() + "/" + rules.memoryType();
+    }
+
+    private void beforeLoad(int at, int n) {
+        for (Register r : overlapping(at, n)) {
+            if (r.behavior == RegisterBehavior.FIFO) {
+                Long next = r.queue.pollFirst();
+                long v = next == null ? 0 : next;
+                for (int i = 0; i < r.size; i++) {
+                    memory[(int) r.offset + i] = (byte) (v >>> (8 * i));
+                }
+            }
+        }
+    }
+
+    private void afterLoad(int at, int n) {
+        for (Register r : overlapping(at, n)) {
+            if (r.behavior == RegisterBehavior.READ_TO_CLEAR) {
+                Arrays.fill(memory, (int) r.offset, (int) r.end(), (byte) 0);
+            }
+        }
+    }
+
+    private byte visibleByte(int at) {
+        Register r = registerAt(at);
+        return r != null && r.behavior == RegisterBehavior.WRITE_ONLY ? 0 : memory[at];
+    }
+
+    private void storeByte(int at, byte b) {
+        Register r = registerAt(at);
+        if (r == null) {
+            memory[at] = b;
+            return;
+        }
+        switch (r.behavior) {
+            case READ_ONLY -> { }
+            case WRITE_1_TO_CLEAR -> memory[at] = (byte) (memory[at] & ~b);
+            default -> memory[at] = b;
+        }
+    }
+
+    private Register registerAt(long at) {
+        if (registers.isEmpty()) {
+            return null;
+        }
+        var e = registers.floorEntry(at);
+        return e != null && at < e.getValue().end() ? e.getValue() : null;
+    }
+
+    private List<Register> overlapping(long at, int n) {
+        if (registers.isEmpty()) {
+            return List.of();
+        }
+        List<Register> out = new ArrayList<>();
+        Long from = registers.floorKey(at);
+        for (Register r : registers.tailMap(from == null ? at : from, true).values()) {
+            if (r.offset >= at + n) {
+                break;
+            }
+            if (r.end() > at) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+}
