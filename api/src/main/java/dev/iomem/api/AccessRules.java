@@ -73,7 +73,11 @@ public final class AccessRules {
     /** {@return the widths a scalar access may use} */
     public Set<Width> scalarWidths() { return scalarWidths; }
 
-    /** {@return whether {@code width} is allowed for a scalar access} */
+    /**
+     * {@return whether {@code width} is allowed for a scalar access}
+     *
+     * @param width the width
+     */
     public boolean allows(Width width) { return scalarWidths.contains(width); }
 
     /** {@return whether every access must be naturally aligned (its offset a multiple of its width)} */

@@ -13,7 +13,9 @@ public abstract sealed class IoAccessException extends IllegalStateException
         permits MisalignedAccessException, WidthNotAllowedException, OutOfBoundsAccessException,
                 AccessorClosedException, IoFaultException {
 
+    /** The device offset. */
     private final long offset;
+    /** The length in bytes. */
     private final long length;
 
     /**

@@ -10,6 +10,7 @@ import java.util.OptionalInt;
  */
 public final class IoFaultException extends IoAccessException {
 
+    /** The errno value. */
     private final int errno;
 
     /**

@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
  */
 public final class NoBackendAvailableException extends IllegalStateException {
 
+    /** Every candidate that was considered. */
     private final List<BackendCandidate> candidates;
 
     NoBackendAvailableException(String osArch, List<BackendCandidate> candidates) {

@@ -7,6 +7,7 @@ import java.util.List;
  */
 public final class UnknownBackendException extends IllegalArgumentException {
 
+    /** The names of the backends that were found. */
     private final List<String> knownNames;
 
     UnknownBackendException(String name, String source, List<String> knownNames) {

@@ -108,7 +108,11 @@ public record PciAddress(int domain, int bus, int device, int function) implemen
         return String.format("%04x:%02x:%02x.%x", domain, bus, device, function);
     }
 
-    /** {@return whether {@code other} is another function of the same device (slot)} */
+    /**
+     * {@return whether {@code other} is a function of the same device (slot)}
+     *
+     * @param other another address
+     */
     public boolean sameDevice(PciAddress other) {
         return other.domain == domain && other.bus == bus && other.device == device;
     }

@@ -34,7 +34,9 @@ public final class ErrnoException extends RuntimeException {
     /** No space left on device (VFIO's dma_entry_limit). */
     public static final int ENOSPC = 28;
 
+    /** The system call or ioctl that failed. */
     private final String call;
+    /** The errno value. */
     private final int errno;
 
     /**

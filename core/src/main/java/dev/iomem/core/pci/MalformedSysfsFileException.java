@@ -8,6 +8,7 @@ import java.util.Objects;
  */
 public final class MalformedSysfsFileException extends IllegalArgumentException {
 
+    /** The file that is malformed. */
     private final String file;
 
     /**

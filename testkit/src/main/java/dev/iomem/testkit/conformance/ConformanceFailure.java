@@ -15,8 +15,11 @@ public final class ConformanceFailure extends AssertionError {
     /** How many trace entries a message shows. */
     static final int TRACE_LINES = 24;
 
+    /** The rule that was broken. */
     private final ConformanceRule rule;
+    /** The device offset. */
     private final long offset;
+    /** The length in bytes. */
     private final long length;
 
     private ConformanceFailure(ConformanceRule rule, long offset, long length, String message, Throwable cause) {

@@ -7,9 +7,13 @@ package dev.iomem.testkit.sim;
  */
 public final class SimulatedFault extends RuntimeException {
 
+    /** The rule that was broken. */
     private final String rule;
+    /** The kind of access. */
     private final AccessKind kind;
+    /** The device offset. */
     private final long offset;
+    /** The size in bytes. */
     private final long size;
 
     /**
