@@ -36,6 +36,12 @@ import java.util.function.Supplier;
  *
  * <p>The stubs have been built and checked (encodings, bytes written, {@code mprotect} to
  * read+execute, one call per barrier) on x86-64 only; they have not run on arm64 hardware.
+ *
+ * <p>Write-combining windows ({@code resourceN_wc}, Normal-NC) get the same rules. Normal-NC
+ * would tolerate unaligned accesses, but a KVM guest's MMIO emulation decodes only single
+ * loads and stores with a valid syndrome (no pairs, no post-index forms), and the kernel's
+ * {@code memcpy_toio} uses the same aligned sequence for {@code ioremap_wc}; the only
+ * difference that matters is the flush, {@code dsb st}, which {@code flushWrites} issues.
  */
 public final class Arm64Backend extends RuleBasedBackend {
 
