@@ -3,9 +3,10 @@
  * native machine-code stubs, degrading (and saying so in probe()) to the JVM's dmb ish* fences where the
  * stubs cannot be made. See the package documentation of dev.iomem.arch.arm64.
  */
+@SuppressWarnings("module") // the architecture's name ends in digits
 module dev.iomem.arch.arm64 {
-    requires dev.iomem.api;
-    requires dev.iomem.core;
+    requires transitive dev.iomem.api;
+    requires transitive dev.iomem.core;
 
     exports dev.iomem.arch.arm64;
 

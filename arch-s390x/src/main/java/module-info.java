@@ -2,8 +2,8 @@
  * The s390x backend: zPCI rules and the s390_pci_mmio_read/write system calls (352/353) through an FFM downcall.
  */
 module dev.iomem.arch.s390x {
-    requires dev.iomem.api;
-    requires dev.iomem.core;
+    requires transitive dev.iomem.api;
+    requires transitive dev.iomem.core;
 
     exports dev.iomem.arch.s390x;
 

@@ -1,9 +1,10 @@
 /**
  * The x86-64 backend: the kernel's arch/x86/lib/iomem.c rules over FFM opaque/acquire/release accesses.
  */
+@SuppressWarnings("module") // the architecture's name ends in digits
 module dev.iomem.arch.x86 {
-    requires dev.iomem.api;
-    requires dev.iomem.core;
+    requires transitive dev.iomem.api;
+    requires transitive dev.iomem.core;
 
     exports dev.iomem.arch.x86;
 

@@ -19,6 +19,7 @@ import dev.iomem.spi.ArchBackend;
  * }</pre>
  * Guice is an optional dependency of {@code iomem-core}: only consumers of this class need it.
  */
+@SuppressWarnings("exports") // Guice is an optional dependency: only its users see AbstractModule
 public final class IomemModule extends AbstractModule {
 
     private final String backendName;
