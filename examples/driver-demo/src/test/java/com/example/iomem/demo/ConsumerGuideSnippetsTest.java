@@ -5,6 +5,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
 
 import javax.tools.Diagnostic;
 import javax.tools.DiagnosticCollector;
@@ -72,7 +73,8 @@ class ConsumerGuideSnippetsTest {
     private static List<Snippet> snippets;
     private static String imports;
     private static List<Diagnostic<? extends JavaFileObject>> errors;
-    private static Path classes;
+    @TempDir
+    static Path classes;
     /** Per generated file: what to add to a generated line number to get the guide's line. */
     private static final Map<String, Long> firstGuideLine = new HashMap<>();
 
@@ -121,7 +123,6 @@ class ConsumerGuideSnippetsTest {
             });
             firstGuideLine.put(file, s.line() - before - 1);
         }
-        classes = Files.createTempDirectory("consumer-guide");
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         // Surefire runs tests from a manifest-only jar; it puts the real class path here.
