@@ -404,14 +404,17 @@ public final class VfioDmaMapper implements DmaMapper, AutoCloseable {
     }
 
     /**
-     * Not available yet: a peer's BAR is reached through the PCI topology, which this mapper
-     * does not have.
+     * Maps a range of a peer's BAR for DMA by {@code client}, routed through this machine's
+     * sysfs PCI topology as the kernel's {@code calc_map_type_and_dist} routes it. A route through a switch gives {@link DmaAddressSpace#PCI_BUS} bus addresses; a route
+     * through the host bridge would need the BAR mapped into the IOMMU, which is not done yet, so
+     * it is refused with that reason.
      *
      * @throws NullPointerException     if an argument is {@code null}
-     * @throws IllegalArgumentException if {@code bar} is not 0 to 5, {@code offset} is negative
-     *                                  or {@code length} is not positive
-     * @throws DmaMappingException      always, otherwise: peer-to-peer routing is not wired to
-     *                                  this mapper
+     * @throws IllegalArgumentException if {@code bar} is not 0 to 5, the BAR is absent or I/O
+     *                                  space, a function does not exist, or the range is not
+     *                                  inside the BAR
+     * @throws DmaMappingException      if there is no route (the message names it and why), or
+     *                                  an address lies outside the DMA mask: MMIO cannot bounce
      */
     @Override
     public DmaOnlySgTable mapPciBar(PciAddress provider, int bar, long offset, long length, PciAddress client, DmaConstraints constraints) {

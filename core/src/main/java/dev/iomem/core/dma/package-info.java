@@ -20,7 +20,9 @@
  *       device, pagemap otherwise, and says why.</li>
  * </ul>
  *
- * <p>Peer-BAR mapping ({@link dev.iomem.api.dma.DmaMapper#mapPciBar}) is refused by both
- * mappers until the PCI topology's peer-to-peer routing is wired to them.
+ * <p>Peer-BAR mapping ({@link dev.iomem.api.dma.DmaMapper#mapPciBar}, the seed's
+ * {@code sgl_dma_map_pci_bar}) routes through the PCI topology: PCI bus addresses through a
+ * common switch, physical addresses through the host bridge where the CPU or bridge allows
+ * peer-to-peer and there is no IOMMU, otherwise a refusal that names the route and why.
  */
 package dev.iomem.core.dma;
