@@ -9,9 +9,11 @@ public final class UnknownBackendException extends IllegalArgumentException {
 
     private final List<String> knownNames;
 
-    UnknownBackendException(String name, String source, List<String> knownNames) {
+    UnknownBackendException(String name, String source, List<String> knownNames, List<String> brokenNames) {
         super("unknown backend \"" + name + "\" (from " + source + "); known backends: "
-                + (knownNames.isEmpty() ? "none" : String.join(", ", knownNames)));
+                + (knownNames.isEmpty() ? "none" : String.join(", ", knownNames))
+                + (brokenNames.isEmpty() ? "" : "; failed to load: " + String.join(", ", brokenNames)
+                        + " (iomem probe shows why)"));
         this.knownNames = List.copyOf(knownNames);
     }
 
