@@ -11,6 +11,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -206,7 +207,9 @@ public final class SysfsBarMapper {
             throw new BarMappingException(subject + ": permission denied opening " + file + (readOnly ? " for reading" : " for writing")
                     + (isBar ? " (mapping a BAR needs root)" : ""), e);
         } catch (IOException e) {
-            throw new BarMappingException(subject + ": cannot map " + file + ": " + e.getMessage(), e);
+            // A FileSystemException's message repeats the path; its reason alone is the news.
+            String why = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason() : e.getMessage();
+            throw new BarMappingException(subject + ": cannot map " + file + ": " + why, e);
         }
     }
 }
