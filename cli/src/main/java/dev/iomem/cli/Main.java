@@ -36,6 +36,7 @@ public final class Main {
         OneLineErrors errors = new OneLineErrors();
         cl.setExecutionExceptionHandler(errors);
         cl.setParameterExceptionHandler(errors);
+        cl.setExecutionStrategy(OneLineErrors.guarding(new CommandLine.RunLast()));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         return cl;
     }

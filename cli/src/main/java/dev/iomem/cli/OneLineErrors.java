@@ -28,6 +28,30 @@ final class OneLineErrors implements CommandLine.IExecutionExceptionHandler, Com
         return CommandLine.ExitCode.USAGE;
     }
 
+    /**
+     * {@return {@code strategy}, with an {@link Error} that escapes a command (out of memory, a
+     * plugin's assertion or linkage failure; picocli hands only exceptions to the handlers)
+     * reported as one line too, and exit code 1}
+     *
+     * @param strategy the strategy that runs the commands
+     */
+    static CommandLine.IExecutionStrategy guarding(CommandLine.IExecutionStrategy strategy) {
+        return parseResult -> {
+            try {
+                return strategy.execute(parseResult);
+            } catch (Error e) {
+                CommandLine cmd = parseResult.commandSpec().commandLine();
+                String m = e.getMessage();
+                cmd.getErr().println("iomem: " + e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + oneLine(e)));
+                if (parseResult.expandedArgs().contains("--debug")) {
+                    e.printStackTrace(cmd.getErr());
+                }
+                cmd.getErr().flush();
+                return CommandLine.ExitCode.SOFTWARE;
+            }
+        };
+    }
+
     private static void print(Exception ex, CommandLine cmd, boolean debug) {
         cmd.getErr().println("iomem: " + oneLine(ex));
         if (debug) {

@@ -44,6 +44,7 @@ class BadInputCatalogueCliTest {
     static Path dir;
     static PciFixture pci;
     static Path bar;
+    static Path empty;
     static Path plugins;
 
     @BeforeAll
@@ -51,6 +52,7 @@ class BadInputCatalogueCliTest {
         byte[] noise = new byte[256];
         new Random(11).nextBytes(noise);
         bar = Files.write(dir.resolve("bar.bin"), noise);
+        empty = Files.write(dir.resolve("empty.bin"), new byte[0]);
         pci = new PciFixture(dir.resolve("pci"), INTEL);
         Path fn = pci.function("pci0000:00/0000:00:01.0", 0x1af4, 0x1041, 0x020000, true,
                 new long[] {0xfe00_0000L, 0x1000, MEM},  // BAR 0: resource0
@@ -81,6 +83,10 @@ class BadInputCatalogueCliTest {
         Path jar = ProbeCommandTest.PluginFixture.build(dir.resolve("build"), "explodingfixture", "ExplodingBackend", "exploding", "", true);
         Files.createDirectories(plugins.resolve("probe-throws"));
         Files.move(jar, plugins.resolve("probe-throws").resolve(jar.getFileName()));
+        Path asserting = ProbeCommandTest.PluginFixture.build(dir.resolve("build-asserting"), "assertingfixture", "AssertingBackend",
+                "asserting", "return Availability.available(\"fixture\");", "throw new AssertionError(\"plugin bug\");");
+        Files.createDirectories(plugins.resolve("asserting"));
+        Files.move(asserting, plugins.resolve("asserting").resolve(asserting.getFileName()));
     }
 
     @FunctionalInterface
@@ -171,6 +177,7 @@ class BadInputCatalogueCliTest {
             failure("peek --wc of a BAR that is not prefetchable", "BAR 0 is not prefetchable",
                     PciCommandsTest.args(new String[] {"peek", "--wc", "0000:00:01.0", "0", "0"}, sys)),
             failure("peek of a stand-in file that does not exist", "does not exist", "peek", "--file", dir.resolve("missing.bin").toString(), "0"),
+            failure("peek of an empty stand-in file", "is empty: there is nothing to map", "peek", "--file", empty.toString(), "0"),
             failure("poke of a directory as a stand-in file", "is not a regular file", "poke", "--file", dir.toString(), "0", "1"),
             failure("peek --count running past the end of the file", "2 access(es) of 4 byte(s) at offset 0xfc go beyond its 0x100 bytes",
                     "peek", "--file", f, "0xfc", "--count", "2"),
@@ -199,7 +206,9 @@ class BadInputCatalogueCliTest {
             failure("a backend from a plugin jar that fails to load", "failed to load: MissingBackend",
                     "--plugins", plugins.resolve("missing-provider").toString(), "--backend", "sparc64", "probe"),
             failure("a plugin whose probe() throws, chosen and used", "probe() threw IllegalStateException: plugin probe exploded",
-                    "--plugins", plugins.resolve("probe-throws").toString(), "--backend", "exploding", "peek", "--file", f, "0")
+                    "--plugins", plugins.resolve("probe-throws").toString(), "--backend", "exploding", "peek", "--file", f, "0"),
+            failure("a plugin backend that fails with an Error, not an exception", "iomem: AssertionError: plugin bug",
+                    "--plugins", plugins.resolve("asserting").toString(), "--backend", "asserting", "peek", "--file", f, "0")
         );
     }
 
@@ -208,6 +217,14 @@ class BadInputCatalogueCliTest {
     void size() {
         assertThat(rows()).hasSizeGreaterThanOrEqualTo(40);
         assertThat(rows().stream().map(Row::name).distinct().count()).isEqualTo(rows().size());
+    }
+
+    @Test
+    @DisplayName("a cpuinfo file without end (/dev/zero) is read only as far as its first MiB: devices completes")
+    void endlessCpuinfo() {
+        CliRun r = CliRun.inProcess("devices", "--sysfs", pci.options()[1], "--cpuinfo", "/dev/zero");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("0000:00:01.0");
     }
 
     @TestFactory

@@ -384,6 +384,7 @@ public final class RuleDrivenAccessor implements IoAccessor {
         long len = src.byteSize();
         long at = range(ioOffset, len, "copyToIo");
         writable("copyToIo");
+        usable(src, len);
         if (block) {
             blockCopyToIo(src, at, len);
             return;
@@ -428,6 +429,7 @@ public final class RuleDrivenAccessor implements IoAccessor {
             throw new IllegalArgumentException("copyFromIo into a read-only segment");
         }
         long at = range(ioOffset, len, "copyFromIo");
+        usable(dst, len);
         long raw = 0;
         int w = copyWidth;
         while (raw < len) {
@@ -487,6 +489,18 @@ public final class RuleDrivenAccessor implements IoAccessor {
             }
             bus.store(at + raw, width, pattern & width.mask());
             raw += n;
+        }
+    }
+
+    /**
+     * Touches the RAM side of a copy once before any bus traffic, so that a segment whose arena
+     * is closed ({@link IllegalStateException}) or that is confined to another thread
+     * ({@link WrongThreadException}) fails before a device access rather than after one (a read
+     * of a read-to-clear register would otherwise be lost).
+     */
+    private static void usable(MemorySegment ram, long len) {
+        if (len > 0) {
+            ram.get(ValueLayout.JAVA_BYTE, 0);
         }
     }
 

@@ -21,11 +21,14 @@ import dev.iomem.api.pci.PciAddress;
 import dev.iomem.core.BackendChoice;
 import dev.iomem.core.BackendDiscovery;
 import dev.iomem.core.IoPlatform;
+import dev.iomem.core.Iomem;
 import dev.iomem.core.UnknownBackendException;
 import dev.iomem.core.access.MappedBus;
 import dev.iomem.core.access.RuleDrivenAccessor;
 import dev.iomem.core.dma.DmaTableBuilder;
+import dev.iomem.core.dma.IoctlGateway;
 import dev.iomem.core.dma.PagemapDmaMapper;
+import dev.iomem.core.dma.VfioDmaMapper;
 import dev.iomem.core.fixtures.FixtureBackend;
 import dev.iomem.core.pci.BarMappingException;
 import dev.iomem.core.pci.MalformedSysfsFileException;
@@ -248,6 +251,22 @@ class BadInputCatalogueTest {
         return MemorySegment.ofArray(new byte[bytes]);
     }
 
+    /** A page of native memory whose arena has been closed. */
+    static MemorySegment closedSegment() {
+        Arena a = Arena.ofShared();
+        MemorySegment s = a.allocate(4096, 4096);
+        a.close();
+        return s;
+    }
+
+    /** Native memory confined to a thread that has ended. */
+    static MemorySegment otherThreadSegment() throws InterruptedException {
+        MemorySegment[] s = new MemorySegment[1];
+        Thread t = Thread.ofPlatform().start(() -> s[0] = Arena.ofConfined().allocate(64, 8));
+        t.join();
+        return s[0];
+    }
+
     static final Class<OutOfBoundsAccessException> OOB = OutOfBoundsAccessException.class;
     static final Class<MisalignedAccessException> MISALIGNED = MisalignedAccessException.class;
     static final Class<WidthNotAllowedException> WIDTH = WidthNotAllowedException.class;
@@ -291,6 +310,11 @@ class BadInputCatalogueTest {
                     r -> r.x86.slice(128, 64).copyToIo(ram(65), 0)),
             refused("copyFromIo into a read-only segment", IAE, "read-only segment",
                     r -> r.x86.copyFromIo(0, ram(16).asReadOnly())),
+            refused("copyToIo from a segment whose arena is closed", ISE, "Already closed", r -> r.arm64.copyToIo(closedSegment(), 0)),
+            refused("copyFromIo into a segment whose arena is closed", ISE, "Already closed",
+                    r -> r.arm64.copyFromIo(0, closedSegment())),
+            refused("copyFromIo into a segment confined to another thread", WrongThreadException.class, "outside owning thread",
+                    r -> r.x86.copyFromIo(0, otherThreadSegment())),
             refused("write32 through a window mapped read-only", ISE, "mapped read-only", r -> r.readOnlyIo.write32(0, 0x55)),
             refused("copyToIo through a window mapped read-only", ISE, "mapped read-only", r -> r.readOnlyIo.copyToIo(ram(64), 0)),
             refused("fillIo through a window mapped read-only", ISE, "mapped read-only", r -> r.readOnlyIo.fillIo(0, 64, (byte) 0)),
@@ -409,6 +433,11 @@ class BadInputCatalogueTest {
             refused("BAR index 6", IAE, "BAR index 6 is not 0 to 5", r -> bars.map(FN, 6, MemoryType.DEVICE, 0, 4096, false, shared)),
             refused("BAR index -1", IAE, "BAR index -1 is not 0 to 5", r -> bars.mapWhole(FN, -1, MemoryType.DEVICE, true, shared)),
             refused("BAR index 6 of a device record", IAE, "BAR index 6 is not 0 to 5", r -> topology.device(FN).orElseThrow().bar(6)),
+            refused("the bus address of BAR 6", IAE, "BAR index 6 is not 0 to 5", r -> topology.busAddress(FN, 6)),
+            refused("the bus address of an absent BAR", IAE, "0000:00:01.0 has no BAR 3", r -> topology.busAddress(FN, 3)),
+            refused("a peer-to-peer route to a function that does not exist", IAE,
+                    "the client 0000:00:1f.7 is not a PCI function of this machine",
+                    r -> topology.route(FN, PciAddress.parse("0000:00:1f.7"))),
             refused("a Bar record with index 7", IAE, "BAR index 7 is not 0 to 5", r -> new Bar(7, 0, 0, 0)),
             refused("mapping an I/O BAR", IAE, "BAR 1 is I/O port space, which cannot be memory-mapped",
                     r -> bars.mapWhole(FN, 1, MemoryType.DEVICE, false, shared)),
@@ -476,8 +505,14 @@ class BadInputCatalogueTest {
             refused("address bits too few for the memory (real pagemap mapping)", DmaMappingException.class,
                     "above the device's 20-bit DMA mask 0xfffff",
                     r -> PagemapDmaMapper.create().mapUser(dmaBuffer, DmaDirection.TO_DEVICE, DmaConstraints.UNRESTRICTED.withAddressBits(20))),
+            refused("VFIO for a function that does not exist", DmaMappingException.class, "no PCI device 0000:00:1f.7",
+                    r -> VfioDmaMapper.open(PciAddress.parse("0000:00:1f.7"))),
+            refused("VFIO for a function without an IOMMU group", DmaMappingException.class, "0000:00:01.0 has no IOMMU group",
+                    r -> VfioDmaMapper.open(FN, IoctlGateway.system(), dir.resolve("no-dev-vfio"), topology.root())),
             refused("a heap segment as a DMA buffer", IAE, "must be native memory",
                     r -> PagemapDmaMapper.create().mapUser(ram(4096), DmaDirection.TO_DEVICE, DmaConstraints.UNRESTRICTED)),
+            refused("a DMA buffer whose arena is closed", ISE, "the DMA buffer's arena is closed",
+                    r -> PagemapDmaMapper.create().mapUser(closedSegment(), DmaDirection.TO_DEVICE, DmaConstraints.UNRESTRICTED)),
             refused("a DMA buffer that does not start on a page", IAE, "must start on a page boundary",
                     r -> PagemapDmaMapper.create().mapUser(dmaBuffer.asSlice(8, 4096), DmaDirection.TO_DEVICE, DmaConstraints.UNRESTRICTED)),
             refused("an empty DMA buffer", IAE, "DMA buffer is empty",
@@ -496,6 +531,8 @@ class BadInputCatalogueTest {
             refused("an unknown backend", UnknownBackendException.class, "unknown backend \"nonesuch\" (from catalogue); known backends:",
                     r -> BackendDiscovery.discover(BadInputCatalogueTest.class.getClassLoader())
                             .select(Optional.of(new BackendChoice("nonesuch", "catalogue")))),
+            refused("an unknown backend through the Iomem entry point", UnknownBackendException.class,
+                    "unknown backend \"nonesuch\" (from --backend)", r -> Iomem.platform("nonesuch")),
             refused("a blank backend name", IAE, "empty backend name from catalogue", r -> new BackendChoice("  ", "catalogue")),
             refused("a backend from a plugin jar that fails to load", UnknownBackendException.class,
                     "failed to load: MissingBackend",
