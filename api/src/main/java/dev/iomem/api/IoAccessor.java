@@ -245,6 +245,10 @@ public interface IoAccessor extends AutoCloseable {
      * @throws OutOfBoundsAccessException  if {@code ioOffset < 0} or
      *                                     {@code ioOffset + dst.byteSize() > size()}
      * @throws AccessorClosedException     if the accessor is closed
+     * @throws IllegalStateException       if {@code dst}'s arena is closed (before any device
+     *                                     access)
+     * @throws WrongThreadException        if {@code dst} is confined to another thread (before
+     *                                     any device access)
      * @throws IoFaultException            if the device or kernel failed an access
      */
     void copyFromIo(long ioOffset, MemorySegment dst);
@@ -259,6 +263,10 @@ public interface IoAccessor extends AutoCloseable {
      * @throws OutOfBoundsAccessException  if {@code ioOffset < 0} or
      *                                     {@code ioOffset + src.byteSize() > size()}
      * @throws AccessorClosedException     if the accessor is closed
+     * @throws IllegalStateException       if {@code src}'s arena is closed, or the window is
+     *                                     mapped read-only (before any device access)
+     * @throws WrongThreadException        if {@code src} is confined to another thread (before
+     *                                     any device access)
      * @throws IoFaultException            if the device or kernel failed an access
      */
     void copyToIo(MemorySegment src, long ioOffset);

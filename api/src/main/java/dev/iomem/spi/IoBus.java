@@ -55,6 +55,15 @@ public interface IoBus extends AutoCloseable {
         throw new UnsupportedOperationException("this bus has no block store");
     }
 
+    /**
+     * {@return whether the window is mapped read-only, so that the bus refuses every store}
+     * The accessor then refuses writes itself, before any barrier or bus call. A bus that cannot
+     * tell returns {@code false} (the default) and refuses stores when they come.
+     */
+    default boolean isReadOnly() {
+        return false;
+    }
+
     /** Releases the bus's resources. Idempotent. */
     @Override
     void close();

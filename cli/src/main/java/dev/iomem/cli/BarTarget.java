@@ -103,10 +103,18 @@ record BarTarget(PciAddress address, int bar, long offset, Path file) {
      * @param readOnly whether to map read-only
      * @param arena    the arena that owns the mapping
      * @return the mapped window
+     * @throws IllegalArgumentException if the stand-in file is empty, or as
+     *                                  {@link SysfsBarMapper#mapWhole} says
+     * @throws dev.iomem.core.pci.BarMappingException as {@link SysfsBarMapper#mapFile} and
+     *                                  {@link SysfsBarMapper#mapWhole} say
      */
     MappedRegion map(SysfsOptions sysfs, MemoryType type, boolean readOnly, Arena arena) {
         if (file != null) {
-            return SysfsBarMapper.mapFile(file, 0, SysfsBarMapper.fileSize(file), type, readOnly, arena);
+            long size = SysfsBarMapper.fileSize(file);
+            if (size == 0) {
+                throw new IllegalArgumentException("file " + file + " is empty: there is nothing to map");
+            }
+            return SysfsBarMapper.mapFile(file, 0, size, type, readOnly, arena);
         }
         return new SysfsBarMapper(sysfs.topology()).mapWhole(address, bar, type, readOnly, arena);
     }

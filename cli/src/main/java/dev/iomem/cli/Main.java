@@ -33,7 +33,10 @@ public final class Main {
     /** {@return the configured picocli command line} */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new IomemCommand());
-        cl.setExecutionExceptionHandler(new OneLineErrors());
+        OneLineErrors errors = new OneLineErrors();
+        cl.setExecutionExceptionHandler(errors);
+        cl.setParameterExceptionHandler(errors);
+        cl.setExecutionStrategy(OneLineErrors.guarding(new CommandLine.RunLast()));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         return cl;
     }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
 /**
@@ -24,7 +25,9 @@ final class PluginJars {
      * or this tool's loader if {@code dir} is null}
      *
      * @param dir the plugin directory, or {@code null}
-     * @throws IllegalArgumentException if {@code dir} is not a readable directory or holds no jar
+     * @throws IllegalArgumentException if {@code dir} is not a readable directory, holds no jar,
+     *                                  or holds a {@code .jar} that is not a readable jar (which
+     *                                  the class loader would otherwise skip without a word)
      */
     static ClassLoader loader(Path dir) {
         ClassLoader base = PluginJars.class.getClassLoader();
@@ -38,6 +41,7 @@ final class PluginJars {
         try (Stream<Path> files = Files.list(dir)) {
             for (Path p : files.sorted().toList()) {
                 if (p.getFileName().toString().endsWith(".jar") && Files.isRegularFile(p)) {
+                    checkReadable(dir, p);
                     jars.add(p.toUri().toURL());
                 }
             }
@@ -50,5 +54,14 @@ final class PluginJars {
             throw new IllegalArgumentException("--plugins " + dir + ": no .jar files in it");
         }
         return new URLClassLoader("iomem-plugins", jars.toArray(URL[]::new), base);
+    }
+
+    private static void checkReadable(Path dir, Path jar) {
+        try (JarFile ignored = new JarFile(jar.toFile())) {
+            // opened: its central directory is readable
+        } catch (IOException | SecurityException e) {
+            throw new IllegalArgumentException("--plugins " + dir + ": " + jar.getFileName() + " is not a readable jar ("
+                    + OneLineErrors.oneLine(e) + ")", e);
+        }
     }
 }

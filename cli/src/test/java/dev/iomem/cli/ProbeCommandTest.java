@@ -114,6 +114,14 @@ class ProbeCommandTest {
     /** Writes, compiles (against the api jar only) and jars a minimal backend. */
     static final class PluginFixture {
         static Path build(Path dir, String pkg, String cls, String name, String unused, boolean probeThrows) throws IOException {
+            return build(dir, pkg, cls, name,
+                    probeThrows ? "throw new IllegalStateException(\"plugin probe exploded\");"
+                            : "return Availability.unavailable(\"os.arch is not " + name + " here\");",
+                    "throw new IllegalStateException(\"no hardware\");");
+        }
+
+        /** Writes, compiles and jars a backend whose probe() and openBus() have the given bodies. */
+        static Path build(Path dir, String pkg, String cls, String name, String probeBody, String openBusBody) throws IOException {
             Path src = dir.resolve("src/" + pkg + "/" + cls + ".java");
             Files.createDirectories(src.getParent());
             Files.writeString(src, """
@@ -125,17 +133,14 @@ class ProbeCommandTest {
                         public String name() { return "%3$s"; }
                         public Set<String> osArchNames() { return Set.of("%3$s"); }
                         public int priority() { return 1; }
-                        public Availability probe() {
-                            if (%4$s) throw new IllegalStateException("plugin probe exploded");
-                            return Availability.unavailable("os.arch is not %3$s here");
-                        }
+                        public Availability probe() { %4$s }
                         public AccessRules rules(MemoryType t) { return AccessRules.builder("%3$s", t).build(); }
                         public Barriers nativeBarriers() { return Barriers.none(); }
-                        public IoBus openBus(MappedRegion r) { throw new IllegalStateException("no hardware"); }
+                        public IoBus openBus(MappedRegion r) { %5$s }
                         public IoAccessor accessor(IoBus b, MemoryType t, Barriers x) { throw new UnsupportedOperationException(); }
                         public IoAccessor accessor(IoBus b, AccessRules r, Barriers x) { throw new UnsupportedOperationException(); }
                     }
-                    """.formatted(pkg, cls, name, probeThrows));
+                    """.formatted(pkg, cls, name, probeBody, openBusBody));
             Path classes = dir.resolve("classes");
             Files.createDirectories(classes);
             String apiJar = Path.of(Width.class.getProtectionDomain().getCodeSource().getLocation().getPath()).toString();

@@ -22,6 +22,11 @@ import java.util.Set;
  */
 public final class BackendDiscovery {
 
+    /**
+     * Failures are logged at DEBUG only: each one is kept on its candidate (and so shown by
+     * {@code iomem probe}); a WARNING with its stack trace would reach stderr through the
+     * default JUL console handler, where a command line tool must print one line.
+     */
     private static final System.Logger LOG = System.getLogger(BackendDiscovery.class.getName());
     /** A provider list so broken that every entry fails would otherwise loop for long. */
     private static final int MAX_LOAD_ERRORS = 64;
@@ -84,12 +89,12 @@ public final class BackendDiscovery {
                     availability = Availability.unavailable("probe() returned null");
                 }
             } catch (RuntimeException | LinkageError e) {
-                LOG.log(System.Logger.Level.WARNING, "backend " + name + " failed its probe", e);
+                LOG.log(System.Logger.Level.DEBUG, "backend " + name + " failed its probe", e);
                 availability = Availability.unavailable("probe() threw " + describe(e));
             }
             return new BackendCandidate(name, type, priority, arches, availability, Optional.of(backend));
         } catch (RuntimeException | LinkageError e) {
-            LOG.log(System.Logger.Level.WARNING, "backend " + type + " is broken", e);
+            LOG.log(System.Logger.Level.DEBUG, "backend " + type + " is broken", e);
             return broken(type, e);
         }
     }
@@ -106,7 +111,7 @@ public final class BackendDiscovery {
                 provider = it.next();
             } catch (ServiceConfigurationError e) {
                 errors++;
-                LOG.log(System.Logger.Level.WARNING, "a backend provider failed to load", e);
+                LOG.log(System.Logger.Level.DEBUG, "a backend provider failed to load", e);
                 found.add(broken(providerNameOf(e), e));
                 continue;
             }
@@ -119,7 +124,7 @@ public final class BackendDiscovery {
                 backend = provider.get();
             } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
                 errors++;
-                LOG.log(System.Logger.Level.WARNING, "backend provider " + type + " failed to load", e);
+                LOG.log(System.Logger.Level.DEBUG, "backend provider " + type + " failed to load", e);
                 found.add(broken(type, e));
                 continue;
             }
@@ -167,6 +172,11 @@ public final class BackendDiscovery {
         return osArch;
     }
 
+    /** {@return the names of the providers that failed to load, sorted} */
+    private List<String> brokenNames() {
+        return candidates.stream().filter(c -> !c.loaded()).map(BackendCandidate::name).sorted().toList();
+    }
+
     /** {@return the names of the backends that loaded, sorted} */
     public List<String> knownNames() {
         return candidates.stream().filter(BackendCandidate::loaded).map(BackendCandidate::name).sorted().toList();
@@ -193,7 +203,7 @@ public final class BackendDiscovery {
                     return new IoPlatform(candidate, why, this);
                 }
             }
-            throw new UnknownBackendException(c.name(), c.source(), knownNames());
+            throw new UnknownBackendException(c.name(), c.source(), knownNames(), brokenNames());
         }
         List<BackendCandidate> usable = candidates.stream()
                 .filter(BackendCandidate::available)

@@ -10,9 +10,11 @@ public final class UnknownBackendException extends IllegalArgumentException {
     /** The names of the backends that were found. */
     private final List<String> knownNames;
 
-    UnknownBackendException(String name, String source, List<String> knownNames) {
+    UnknownBackendException(String name, String source, List<String> knownNames, List<String> brokenNames) {
         super("unknown backend \"" + name + "\" (from " + source + "); known backends: "
-                + (knownNames.isEmpty() ? "none" : String.join(", ", knownNames)));
+                + (knownNames.isEmpty() ? "none" : String.join(", ", knownNames))
+                + (brokenNames.isEmpty() ? "" : "; failed to load: " + String.join(", ", brokenNames)
+                        + " (iomem probe shows why)"));
         this.knownNames = List.copyOf(knownNames);
     }
 

@@ -27,6 +27,7 @@ public interface DmaMapper {
      * @throws NullPointerException     if an argument is {@code null}
      * @throws IllegalArgumentException if {@code buffer} is not native, is empty, or is not
      *                                  page aligned
+     * @throws IllegalStateException    if {@code buffer}'s arena is closed
      * @throws DmaMappingException      if the memory cannot be pinned or translated, or an
      *                                  address lies outside the constraints; nothing is left
      *                                  pinned or mapped

@@ -80,6 +80,12 @@ public final class ZpciSyscallBus implements IoBus {
         return size;
     }
 
+    /** {@return whether the region was mapped read-only: every store is then refused} */
+    @Override
+    public boolean isReadOnly() {
+        return readOnly;
+    }
+
     /**
      * Reads one value with one {@code s390_pci_mmio_read} of {@code width.bytes()} bytes.
      *

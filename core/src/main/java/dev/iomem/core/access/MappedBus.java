@@ -92,8 +92,9 @@ public final class MappedBus implements IoBus {
         return segment;
     }
 
-    /** {@return whether stores are refused} */
-    boolean isReadOnly() {
+    /** {@return whether stores are refused: the region or its segment is read-only} */
+    @Override
+    public boolean isReadOnly() {
         return readOnly;
     }
 

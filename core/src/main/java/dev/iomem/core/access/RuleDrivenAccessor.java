@@ -25,6 +25,10 @@ import java.util.Objects;
  *
  * <p>Each instance is a window {@code [base, base + size)} of one bus; slices share the bus and
  * a root whose close closes them all. The scalar paths allocate nothing.
+ *
+ * <p>A write (scalar, copy or fill) through a window mapped read-only (a bus whose
+ * {@link IoBus#isReadOnly()} is true, as for {@code iomem peek}'s mapping) is refused with an
+ * {@link IllegalStateException} after the checks above and before any barrier or bus call.
  */
 public final class RuleDrivenAccessor implements IoAccessor {
 
@@ -62,6 +66,11 @@ public final class RuleDrivenAccessor implements IoAccessor {
     private final MemorySegment mapped;
     /** The mapping when the bus is any {@link MappedBus}, for reads. */
     private final MemorySegment mappedForReads;
+    /**
+     * Whether the bus says its window is read-only: writes are then refused before their barrier
+     * or any bus call (only the slow path needs the test: {@link #mapped} is null then).
+     */
+    private final boolean readOnly;
     private volatile boolean closed;
 
     private RuleDrivenAccessor(IoBus bus, AccessRules rules, Barriers barriers, Root root, long base, long size, boolean isRoot) {
@@ -85,6 +94,7 @@ public final class RuleDrivenAccessor implements IoAccessor {
         this.crossMask = boundary == 0 ? 0L : -boundary;
         this.mappedForReads = bus instanceof MappedBus m ? m.segment() : null;
         this.mapped = bus instanceof MappedBus m && !m.isReadOnly() ? m.segment() : null;
+        this.readOnly = bus.isReadOnly();
     }
 
     /**
@@ -185,6 +195,12 @@ public final class RuleDrivenAccessor implements IoAccessor {
         return base + offset;
     }
 
+    private void writable(String what) {
+        if (readOnly) {
+            throw new IllegalStateException(what + " refused: the window is mapped read-only");
+        }
+    }
+
     // ---- scalars ----
 
     @Override
@@ -222,10 +238,12 @@ public final class RuleDrivenAccessor implements IoAccessor {
     @Override
     public void write8(long offset, byte value) {
         long at = scalar(offset, 1, 1, "write8");
-        barriers.beforeOrderedWrite();
         if (mapped != null) {
+            barriers.beforeOrderedWrite();
             MappedBus.store8(mapped, at, value);
         } else {
+            writable("write8");
+            barriers.beforeOrderedWrite();
             bus.store(at, Width.BYTE, value & 0xffL);
         }
     }
@@ -233,10 +251,12 @@ public final class RuleDrivenAccessor implements IoAccessor {
     @Override
     public void write16(long offset, short value) {
         long at = scalar(offset, 2, 2, "write16");
-        barriers.beforeOrderedWrite();
         if (mapped != null) {
+            barriers.beforeOrderedWrite();
             MappedBus.store16(mapped, at, value);
         } else {
+            writable("write16");
+            barriers.beforeOrderedWrite();
             bus.store(at, Width.SHORT, value & 0xffffL);
         }
     }
@@ -244,10 +264,12 @@ public final class RuleDrivenAccessor implements IoAccessor {
     @Override
     public void write32(long offset, int value) {
         long at = scalar(offset, 4, 4, "write32");
-        barriers.beforeOrderedWrite();
         if (mapped != null) {
+            barriers.beforeOrderedWrite();
             MappedBus.store32(mapped, at, value);
         } else {
+            writable("write32");
+            barriers.beforeOrderedWrite();
             bus.store(at, Width.INT, value & 0xffff_ffffL);
         }
     }
@@ -255,10 +277,12 @@ public final class RuleDrivenAccessor implements IoAccessor {
     @Override
     public void write64(long offset, long value) {
         long at = scalar(offset, 8, 8, "write64");
-        barriers.beforeOrderedWrite();
         if (mapped != null) {
+            barriers.beforeOrderedWrite();
             MappedBus.store64(mapped, at, value);
         } else {
+            writable("write64");
+            barriers.beforeOrderedWrite();
             bus.store(at, Width.LONG, value);
         }
     }
@@ -297,6 +321,7 @@ public final class RuleDrivenAccessor implements IoAccessor {
         if (mapped != null) {
             MappedBus.store8(mapped, at, value);
         } else {
+            writable("write8Relaxed");
             bus.store(at, Width.BYTE, value & 0xffL);
         }
     }
@@ -307,6 +332,7 @@ public final class RuleDrivenAccessor implements IoAccessor {
         if (mapped != null) {
             MappedBus.store16(mapped, at, value);
         } else {
+            writable("write16Relaxed");
             bus.store(at, Width.SHORT, value & 0xffffL);
         }
     }
@@ -317,6 +343,7 @@ public final class RuleDrivenAccessor implements IoAccessor {
         if (mapped != null) {
             MappedBus.store32(mapped, at, value);
         } else {
+            writable("write32Relaxed");
             bus.store(at, Width.INT, value & 0xffff_ffffL);
         }
     }
@@ -327,6 +354,7 @@ public final class RuleDrivenAccessor implements IoAccessor {
         if (mapped != null) {
             MappedBus.store64(mapped, at, value);
         } else {
+            writable("write64Relaxed");
             bus.store(at, Width.LONG, value);
         }
     }
@@ -343,6 +371,7 @@ public final class RuleDrivenAccessor implements IoAccessor {
     public void write(long offset, Width width, long value) {
         Objects.requireNonNull(width, "width");
         long at = scalar(offset, width, "write" + width.bits());
+        writable("write" + width.bits());
         barriers.beforeOrderedWrite();
         bus.store(at, width, value & width.mask());
     }
@@ -354,6 +383,8 @@ public final class RuleDrivenAccessor implements IoAccessor {
         Objects.requireNonNull(src, "src");
         long len = src.byteSize();
         long at = range(ioOffset, len, "copyToIo");
+        writable("copyToIo");
+        usable(src, len);
         if (block) {
             blockCopyToIo(src, at, len);
             return;
@@ -398,6 +429,7 @@ public final class RuleDrivenAccessor implements IoAccessor {
             throw new IllegalArgumentException("copyFromIo into a read-only segment");
         }
         long at = range(ioOffset, len, "copyFromIo");
+        usable(dst, len);
         long raw = 0;
         int w = copyWidth;
         while (raw < len) {
@@ -419,6 +451,7 @@ public final class RuleDrivenAccessor implements IoAccessor {
     @Override
     public void fillIo(long ioOffset, long length, byte value) {
         long at = range(ioOffset, length, "fillIo");
+        writable("fillIo");
         long pattern = (value & 0xffL) * 0x0101_0101_0101_0101L;
         if (block) {
             // s390x zpci_memset_io: fill a buffer, then copy it with the same plan as a copy.
@@ -457,6 +490,18 @@ public final class RuleDrivenAccessor implements IoAccessor {
             }
             bus.store(at + raw, width, pattern & width.mask());
             raw += n;
+        }
+    }
+
+    /**
+     * Touches the RAM side of a copy once before any bus traffic, so that a segment whose arena
+     * is closed ({@link IllegalStateException}) or that is confined to another thread
+     * ({@link WrongThreadException}) fails before a device access rather than after one (a read
+     * of a read-to-clear register would otherwise be lost).
+     */
+    private static void usable(MemorySegment ram, long len) {
+        if (len > 0) {
+            ram.get(ValueLayout.JAVA_BYTE, 0);
         }
     }
 

@@ -36,6 +36,9 @@ import java.util.Objects;
  */
 public final class DmaTableBuilder {
 
+    /** The most segments a table holds (a 2^30-element array of pairs, 8 GiB). */
+    private static final int MAX_SEGMENTS = 1 << 29;
+
     private final DmaAddressSpace space;
     private final DmaConstraints constraints;
     private final DmaDirection direction;
@@ -93,11 +96,12 @@ public final class DmaTableBuilder {
      *
      * @param segments the expected number of segments
      * @return this builder
-     * @throws IllegalArgumentException if {@code segments} is negative or above 2^30
+     * @throws IllegalArgumentException if {@code segments} is negative or above 2^29, the most
+     *                                  segments a table holds
      */
     public DmaTableBuilder ensureCapacity(int segments) {
-        if (segments < 0 || segments > (1 << 30)) {
-            throw new IllegalArgumentException("segment capacity must be 0 to 2^30, got " + segments);
+        if (segments < 0 || segments > MAX_SEGMENTS) {
+            throw new IllegalArgumentException("segment capacity must be 0 to 2^29, got " + segments);
         }
         if (pairs.length < 2 * segments) {
             pairs = Arrays.copyOf(pairs, 2 * segments);
@@ -114,8 +118,9 @@ public final class DmaTableBuilder {
      * @param length     the range's length in bytes
      * @return this builder
      * @throws IllegalArgumentException if {@code length} is not positive, the range wraps past
-     *                                  2^64, or the table's total length would exceed
-     *                                  {@link Long#MAX_VALUE}
+     *                                  2^64, the table's total length would exceed
+     *                                  {@link Long#MAX_VALUE}, or the range alone needs more
+     *                                  segments of the maximum size than a table holds (2^29)
      * @throws IllegalStateException    if {@link #build} was called
      * @throws DmaMappingException      if any byte of the range lies above the DMA mask, the
      *                                  range starts at address 0 in a
@@ -153,6 +158,12 @@ public final class DmaTableBuilder {
                 total += length;
                 return this;
             }
+        }
+        // Refused before anything grows: the range needs at least this many new segments.
+        long atLeast = (length - 1) / maxChunk + 1;
+        if (atLeast > MAX_SEGMENTS - count) {
+            throw new IllegalArgumentException("DMA range of " + length + " bytes needs at least " + atLeast
+                    + " segments of at most " + maxChunk + " bytes; a table holds at most 2^29");
         }
         addSplitting(dmaAddress, length);
         total += length;
@@ -209,7 +220,7 @@ public final class DmaTableBuilder {
             return;
         }
         if (2 * count + 2 > pairs.length) {
-            if (pairs.length >= (1 << 30)) {
+            if (pairs.length >= 2 * MAX_SEGMENTS) {
                 throw new IllegalStateException("DMA table would exceed 2^29 segments");
             }
             pairs = Arrays.copyOf(pairs, pairs.length * 2);

@@ -135,6 +135,7 @@ public final class PagemapDmaMapper implements DmaMapper {
      * @throws NullPointerException     if an argument is {@code null}
      * @throws IllegalArgumentException if {@code buffer} is not native, is empty, or is not
      *                                  page aligned
+     * @throws IllegalStateException    if {@code buffer}'s arena is closed
      * @throws DmaMappingException      if the memory cannot be locked (RLIMIT_MEMLOCK) or
      *                                  translated (no CAP_SYS_ADMIN, a page not present), or an
      *                                  address lies outside the constraints; nothing is left
@@ -219,6 +220,10 @@ public final class PagemapDmaMapper implements DmaMapper {
     static void checkBuffer(MemorySegment buffer, long pageSize) {
         if (!buffer.isNative()) {
             throw new IllegalArgumentException("DMA buffer must be native memory, not a heap segment");
+        }
+        // Its address would name freed memory, or memory that now belongs to someone else.
+        if (!buffer.scope().isAlive()) {
+            throw new IllegalStateException("the DMA buffer's arena is closed: its memory is freed");
         }
         if (buffer.byteSize() == 0) {
             throw new IllegalArgumentException("DMA buffer is empty");

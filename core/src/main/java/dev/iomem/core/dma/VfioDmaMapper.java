@@ -268,7 +268,7 @@ public final class VfioDmaMapper implements DmaMapper, AutoCloseable {
      * <p>One {@code VFIO_IOMMU_MAP_DMA} maps the whole buffer (rounded up to the IOMMU page size)
      * at one IOVA range; the table splits that range as the constraints require.
      *
-     * @throws IllegalStateException if this mapper is closed
+     * @throws IllegalStateException if this mapper is closed, or {@code buffer}'s arena is closed
      */
     @Override
     public DmaOnlySgTable mapUser(PciAddress device, MemorySegment buffer, DmaDirection direction, DmaConstraints constraints) {

@@ -1,6 +1,7 @@
 package dev.iomem.core.pci;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,6 +24,8 @@ public record CpuInfo(String vendor, int family, String source) {
     public static final String AMD = "AuthenticAMD";
     /** The first Zen family: the kernel's {@code cpu_supports_p2pdma()} allows AMD from here on. */
     public static final int ZEN_FAMILY = 0x17;
+    /** How much of a cpuinfo file is read: the first CPU's block is a few KiB. */
+    private static final int MAX_READ_BYTES = 1 << 20;
 
     /**
      * Checks the arguments.
@@ -51,7 +54,8 @@ public record CpuInfo(String vendor, int family, String source) {
     }
 
     /**
-     * Reads a cpuinfo file. A missing file gives an unknown CPU (the AMD rule then does not apply).
+     * Reads the first MiB of a cpuinfo file. A missing file gives an unknown CPU (the AMD rule
+     * then does not apply).
      *
      * @param file the file, normally {@code /proc/cpuinfo}
      * @return the CPU facts
@@ -62,8 +66,10 @@ public record CpuInfo(String vendor, int family, String source) {
     public static CpuInfo read(Path file) {
         Objects.requireNonNull(file, "file");
         String text;
-        try {
-            text = Files.readString(file, StandardCharsets.ISO_8859_1);
+        // Only the first CPU's block is parsed: a bounded prefix, so that a file without end
+        // (--cpuinfo /dev/zero) cannot exhaust the heap.
+        try (InputStream in = Files.newInputStream(file)) {
+            text = new String(in.readNBytes(MAX_READ_BYTES), StandardCharsets.ISO_8859_1);
         } catch (NoSuchFileException e) {
             return new CpuInfo("", -1, file + " (missing)");
         } catch (IOException e) {

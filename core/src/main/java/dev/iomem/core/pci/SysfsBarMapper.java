@@ -11,11 +11,16 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Maps BAR windows through sysfs: {@code resourceN} as {@link MemoryType#DEVICE} (the kernel maps
@@ -61,8 +66,9 @@ public final class SysfsBarMapper {
      *                                  a BAR that is not prefetchable, or the window is not inside
      *                                  the BAR
      * @throws BarMappingException      if the {@code resourceN} file is missing (the kernel
-     *                                  offers no BAR mmap), permission is denied, it is smaller
-     *                                  than the window, or the mapping fails
+     *                                  offers no BAR mmap), is a symbolic link or not a regular
+     *                                  file, permission is denied, it is smaller than the window,
+     *                                  or the mapping fails
      */
     public MappedRegion map(PciAddress address, int bar, MemoryType type, long offset, long length, boolean readOnly, Arena arena) {
         Objects.requireNonNull(address, "address");
@@ -170,12 +176,22 @@ public final class SysfsBarMapper {
     /** The one mapping path for BARs and stand-in files. */
     private static MappedRegion mapPath(Path file, long offset, long length, MemoryType type, boolean readOnly, Arena arena,
                                         boolean isBar, String subject, String description) {
+        // A BAR's resourceN is a regular file in sysfs, never a link: a link (say, planted in a
+        // copied tree) is refused and never followed, so a poke cannot be redirected elsewhere.
+        if (isBar && Files.isSymbolicLink(file)) {
+            throw new BarMappingException(subject + ": " + file + " is a symbolic link, where sysfs has a regular file", null);
+        }
         if (Files.exists(file) && !Files.isRegularFile(file)) {
             throw new BarMappingException(subject + ": " + file + " is not a regular file", null);
         }
-        StandardOpenOption[] options = readOnly
-                ? new StandardOpenOption[] {StandardOpenOption.READ}
-                : new StandardOpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE};
+        Set<OpenOption> options = new HashSet<>();
+        options.add(StandardOpenOption.READ);
+        if (!readOnly) {
+            options.add(StandardOpenOption.WRITE);
+        }
+        if (isBar) {
+            options.add(LinkOption.NOFOLLOW_LINKS);
+        }
         try (FileChannel ch = FileChannel.open(file, options)) {
             long size = ch.size();
             if (offset > size || length > size - offset) {
@@ -191,7 +207,9 @@ public final class SysfsBarMapper {
             throw new BarMappingException(subject + ": permission denied opening " + file + (readOnly ? " for reading" : " for writing")
                     + (isBar ? " (mapping a BAR needs root)" : ""), e);
         } catch (IOException e) {
-            throw new BarMappingException(subject + ": cannot map " + file + ": " + e.getMessage(), e);
+            // A FileSystemException's message repeats the path; its reason alone is the news.
+            String why = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason() : e.getMessage();
+            throw new BarMappingException(subject + ": cannot map " + file + ": " + why, e);
         }
     }
 }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,8 +48,13 @@ final class SysfsFunctionReader {
     SysfsFunction read(PciAddress address) {
         Path dir = directory(address);
         if (!Files.isDirectory(dir)) {
-            throw new UncheckedIOException(new NoSuchFileException(dir + ": no such PCI function directory"));
+            String message = dir + ": no such PCI function directory";
+            throw new UncheckedIOException(message, new NoSuchFileException(message));
         }
+        // Where the directory really is comes first: a link that leads out of the device tree
+        // (not ending in the address, no host bridge above it) is refused before any file under
+        // it is read.
+        CanonicalPath canonical = canonicalPath(dir, address);
         int vendor = AttributeFileParser.parseHex(dir.resolve("vendor").toString(), text(dir.resolve("vendor")), 0xffff);
         int device = AttributeFileParser.parseHex(dir.resolve("device").toString(), text(dir.resolve("device")), 0xffff);
         int classCode = AttributeFileParser.parseHex(dir.resolve("class").toString(), text(dir.resolve("class")), 0xffffff);
@@ -58,7 +64,6 @@ final class SysfsFunctionReader {
                 .map(t -> OptionalInt.of(AttributeFileParser.parseLinkNumber(dir.resolve("iommu_group").toString(), t)))
                 .orElse(OptionalInt.empty());
         OptionalInt numa = numaNode(dir.resolve("numa_node"));
-        CanonicalPath canonical = canonicalPath(dir, address);
         Path configFile = dir.resolve("config");
         ConfigSpace config = ConfigSpaceParser.parse(configFile.toString(), bytes(configFile, MAX_CONFIG_BYTES));
         PciDevice pci = new PciDevice(address, vendor, device, classCode, driver, bars, group, numa,
@@ -152,9 +157,16 @@ final class SysfsFunctionReader {
         return new String(bytes(file, MAX_ATTRIBUTE_BYTES), StandardCharsets.ISO_8859_1);
     }
 
-    /** Reads at most {@code max} bytes; a longer file is malformed. */
+    /**
+     * Reads at most {@code max} bytes; a longer file is malformed. Attribute files are regular
+     * files in sysfs, never links: a link is refused (and not followed, so a link planted in a
+     * copied tree cannot make a file elsewhere be read, or quoted in an error message).
+     */
     private static byte[] bytes(Path file, int max) {
-        try (var in = Files.newInputStream(file)) {
+        if (Files.isSymbolicLink(file)) {
+            throw new MalformedSysfsFileException(file.toString(), "is a symbolic link, where sysfs has a regular file");
+        }
+        try (var in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
             byte[] b = in.readNBytes(max + 1);
             if (b.length > max) {
                 throw new MalformedSysfsFileException(file.toString(), "is longer than " + max + " bytes");

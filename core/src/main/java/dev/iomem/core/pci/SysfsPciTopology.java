@@ -103,7 +103,8 @@ public final class SysfsPciTopology implements PciTopology {
         Objects.requireNonNull(cpuinfo, "cpuinfo");
         Objects.requireNonNull(whitelist, "whitelist");
         if (!Files.isDirectory(root)) {
-            throw new UncheckedIOException(new IOException(root + ": not a directory of PCI functions"));
+            String message = root + ": not a directory of PCI functions";
+            throw new UncheckedIOException(message, new IOException(message));
         }
         List<String> ignored = new ArrayList<>();
         List<PciAddress> addresses = new ArrayList<>();

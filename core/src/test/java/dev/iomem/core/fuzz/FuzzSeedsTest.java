@@ -32,6 +32,19 @@ class FuzzSeedsTest {
         new SysfsParserFuzzTest().resourceFile(seed);
     }
 
+    @ParameterizedTest(name = "pagemap entry seed 0x{0}")
+    @ValueSource(strings = {"0", "8000000000000000", "8000000000000001", "c000000000001234", "4000000000001234",
+        "a000000000000000", "807fffffffffffff", "8000000000080000", "80007fffffffffff", "ffffffffffffffff", "7fffffffffffffff",
+        "e100000000000001"})
+    @DisplayName("pagemap entry target, at page sizes of 4 KiB, 2 MiB and 1 GiB")
+    void pagemapEntry(String hex) {
+        long raw = Long.parseUnsignedLong(hex, 16);
+        for (long pageSize : new long[] {1L << 12, 1L << 21, 1L << 30}) {
+            PagemapEntryFuzzTest.check(raw, pageSize, 7);
+            PagemapEntryFuzzTest.check(raw, pageSize, -1);
+        }
+    }
+
     @ParameterizedTest(name = "config seed of {0} bytes")
     @ValueSource(ints = {0, 1, 63, 64, 65, 128, 255, 256, 4096, 5000})
     @DisplayName("config-space parser target, with capability pointers that loop and point outside")

@@ -113,16 +113,22 @@ class SysfsBarMapperTest {
     }
 
     @Test
-    @DisplayName("permission denied (a file even root may not write: a read-only sysctl) is a BarMappingException naming device and BAR")
+    @DisplayName("permission denied (a file even root may not write: a read-only sysctl) is a BarMappingException naming the file;"
+            + " a resourceN that is a link to it is refused as a link, never followed")
     void permissionDenied() throws Exception {
         Path sysctl = Path.of("/proc/sys/kernel/osrelease");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(sysctl), "needs Linux procfs");
+        try (Arena arena = Arena.ofConfined()) {
+            assertThatThrownBy(() -> SysfsBarMapper.mapFile(sysctl, 0, 1, MemoryType.DEVICE, false, arena))
+                    .isInstanceOf(BarMappingException.class)
+                    .hasMessage("file " + sysctl + ": permission denied opening " + sysctl + " for writing");
+        }
         Path res = fx.root.resolve("0000:00:04.0/resource4");
         Files.delete(res);
         Files.createSymbolicLink(res, sysctl);
         try (Arena arena = Arena.ofConfined()) {
             assertThatThrownBy(() -> mapper.mapWhole(DEV, 4, MemoryType.DEVICE, false, arena)).isInstanceOf(BarMappingException.class)
-                    .hasMessage("0000:00:04.0 BAR 4: permission denied opening " + res + " for writing (mapping a BAR needs root)");
+                    .hasMessage("0000:00:04.0 BAR 4: " + res + " is a symbolic link, where sysfs has a regular file");
         }
     }
 
