@@ -9,9 +9,7 @@ import dev.iomem.testkit.ConformanceRunner;
 import dev.iomem.testkit.TestOutcome;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -20,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
 /**
  * {@code iomem conformance}: runs the conformance kit on simulated device memory against one
@@ -33,13 +30,7 @@ import java.util.concurrent.Callable;
                 + "refusals, copies and fills against the kernel's algorithms, slices, close, concurrency.",
             "Without --backend (or -Diomem.backend / IOMEM_BACKEND) every backend found is run, as with --all.",
             "Exits 0 only if everything passes; otherwise lists each failure and exits 1. Progress goes to stderr."})
-final class ConformanceCommand implements Callable<Integer> {
-
-    @ParentCommand
-    IomemCommand parent;
-
-    @Mixin
-    GlobalOptions local;
+final class ConformanceCommand extends IomemSubcommand {
 
     @Option(names = "--all", description = "Run every backend found, plugins included.")
     boolean all;
@@ -48,16 +39,10 @@ final class ConformanceCommand implements Callable<Integer> {
             description = "Write JUnit XML (TEST-iomem-conformance-NAME.xml) and conformance-summary.md into DIR.")
     Path report;
 
-    @Option(names = "--json", description = "Print one JSON object instead of text.")
-    boolean json;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
-    public Integer call() {
+    protected int run() {
         CommandLine cl = spec.commandLine();
-        GlobalOptions g = local.over(parent.global);
+        GlobalOptions g = global();
         if (all && g.backend != null) {
             cl.getErr().println("iomem: --all and --backend " + g.backend + " exclude each other");
             cl.getErr().flush();

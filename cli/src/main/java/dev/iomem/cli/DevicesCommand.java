@@ -2,16 +2,13 @@ package dev.iomem.cli;
 
 import dev.iomem.api.pci.PciDevice;
 import dev.iomem.core.pci.SysfsPciTopology;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /**
  * {@code iomem devices}: the machine's PCI functions, {@code lspci}-like: address, ids, class,
@@ -22,23 +19,13 @@ import java.util.concurrent.Callable;
         description = {"List the PCI functions sysfs shows: address, class, vendor:device, driver, IOMMU group, NUMA node, "
                 + "the bridges above each, every BAR with its CPU range, size, flags and bus address, and ACS.",
             "BAR start, end and flags are printed exactly as sysfs resource prints them."})
-final class DevicesCommand implements Callable<Integer> {
-
-    /** Accepted for uniformity ({@code --debug}); these commands use no backend. */
-    @Mixin
-    GlobalOptions local;
+final class DevicesCommand extends IomemSubcommand {
 
     @Mixin
     SysfsOptions sysfs;
 
-    @Option(names = "--json", description = "Print one JSON object instead of text.")
-    boolean json;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
-    public Integer call() {
+    protected int run() {
         SysfsPciTopology t = sysfs.topology();
         PrintWriter w = spec.commandLine().getOut();
         List<PciDevice> devices = t.devices();

@@ -13,9 +13,7 @@ import dev.iomem.core.dma.HugePagePolicy;
 import dev.iomem.core.dma.PagemapDmaMapper;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 import java.io.PrintWriter;
 import java.lang.foreign.Arena;
@@ -25,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /**
  * {@code iomem map}: allocates locked DMA memory, maps it (pagemap, or VFIO for a device bound
@@ -37,15 +34,9 @@ import java.util.concurrent.Callable;
             "Without --device the memory is mapped through /proc/self/pagemap (physical addresses), which needs root "
                 + "(CAP_SYS_ADMIN). With --device, VFIO is used when /dev/vfio serves the device's IOMMU group.",
             "Exits 0 when the mapping worked, 1 when it failed (one line on stderr, nothing on stdout), 2 for bad options."})
-final class MapCommand implements Callable<Integer> {
+final class MapCommand extends IomemSubcommand {
 
     private static final long BASE_PAGE = 4096;
-
-    @ParentCommand
-    IomemCommand parent;
-
-    @Mixin
-    GlobalOptions local;
 
     @Option(names = "--size", required = true, paramLabel = "SIZE", converter = ByteSizeConverter.class,
             description = "Bytes to allocate and map; K, M, G, T suffixes (binary), e.g. 64M.")
@@ -73,15 +64,9 @@ final class MapCommand implements Callable<Integer> {
             description = "The PCI function (dddd:bb:dd.f) that would do the DMA: selects VFIO if usable for it.")
     String device;
 
-    @Option(names = "--json", description = "Print one JSON object, with every segment, instead of text.")
-    boolean json;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
-    public Integer call() {
-        local.over(parent.global);
+    protected int run() {
+        global();
         if (size <= 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--size must be positive, got " + size);
         }

@@ -4,17 +4,14 @@ import dev.iomem.api.pci.P2pRoute;
 import dev.iomem.api.pci.PciDevice;
 import dev.iomem.core.pci.CpuInfo;
 import dev.iomem.core.pci.SysfsPciTopology;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /**
  * {@code iomem p2p}: the peer-to-peer route between every ordered pair of endpoints (functions
@@ -23,23 +20,13 @@ import java.util.concurrent.Callable;
 @Command(name = "p2p", mixinStandardHelpOptions = true,
         description = {"Show how each endpoint could DMA into each other endpoint's BARs: BUS_ADDR (through a common switch), "
                 + "THRU_HOST_BRIDGE or NOT_SUPPORTED, with the kernel's distance and the rule that decided it."})
-final class P2pCommand implements Callable<Integer> {
-
-    /** Accepted for uniformity ({@code --debug}); these commands use no backend. */
-    @Mixin
-    GlobalOptions local;
+final class P2pCommand extends IomemSubcommand {
 
     @Mixin
     SysfsOptions sysfs;
 
-    @Option(names = "--json", description = "Print one JSON object instead of text.")
-    boolean json;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
-    public Integer call() {
+    protected int run() {
         SysfsPciTopology t = sysfs.topology();
         List<PciDevice> endpoints = t.devices().stream().filter(d -> !d.isBridge()).toList();
         List<P2pRoute> routes = new ArrayList<>();

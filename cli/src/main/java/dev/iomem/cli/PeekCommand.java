@@ -10,7 +10,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 import java.io.PrintWriter;
 import java.lang.foreign.Arena;
@@ -19,7 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /**
  * {@code iomem peek}: reads registers of a BAR through the selected backend's accessor, as the C
@@ -31,13 +29,7 @@ import java.util.concurrent.Callable;
                 + "through the selected backend. The BAR (resourceN, or resourceN_wc with --wc) is mapped read-only.",
             "With --file PATH, any mappable file stands in for the BAR: iomem peek --file PATH OFFSET."},
         parameterListHeading = "%nParameters: ADDR BAR OFFSET, or with --file: OFFSET (or ADDR BAR OFFSET as labels)%n")
-final class PeekCommand implements Callable<Integer> {
-
-    @ParentCommand
-    IomemCommand parent;
-
-    @Mixin
-    GlobalOptions local;
+final class PeekCommand extends IomemSubcommand {
 
     @Mixin
     SysfsOptions sysfs;
@@ -57,26 +49,10 @@ final class PeekCommand implements Callable<Integer> {
     @Option(names = "--wc", description = "Map the BAR write-combining (resourceN_wc; prefetchable BARs only).")
     boolean writeCombining;
 
-    @Option(names = "--json", description = "Print one JSON object instead of text.")
-    boolean json;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
-    public Integer call() {
-        try {
-            return run();
-        } catch (BadArgumentException e) {
-            spec.commandLine().getErr().println("iomem: " + e.getMessage());
-            spec.commandLine().getErr().flush();
-            return CommandLine.ExitCode.USAGE;
-        }
-    }
-
-    private int run() {
+    protected int run() {
         CommandLine cl = spec.commandLine();
-        GlobalOptions g = local.over(parent.global);
+        GlobalOptions g = global();
         BarTarget target = BarTarget.parse(args, file);
         Width width = BarTarget.width(widthBits);
         if (count < 1 || count > 1 << 20) {

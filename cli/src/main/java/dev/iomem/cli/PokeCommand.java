@@ -10,7 +10,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 import java.io.PrintWriter;
 import java.lang.foreign.Arena;
@@ -18,7 +17,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /**
  * {@code iomem poke}: writes one value to a BAR register through the selected backend's accessor,
@@ -30,13 +28,7 @@ import java.util.concurrent.Callable;
                 + "selected backend. Only that one write is made (no read-back).",
             "With --file PATH, any mappable file stands in for the BAR: iomem poke --file PATH OFFSET VALUE."},
         parameterListHeading = "%nParameters: ADDR BAR OFFSET VALUE, or with --file: OFFSET VALUE (or ADDR BAR OFFSET VALUE)%n")
-final class PokeCommand implements Callable<Integer> {
-
-    @ParentCommand
-    IomemCommand parent;
-
-    @Mixin
-    GlobalOptions local;
+final class PokeCommand extends IomemSubcommand {
 
     @Mixin
     SysfsOptions sysfs;
@@ -53,26 +45,10 @@ final class PokeCommand implements Callable<Integer> {
     @Option(names = "--wc", description = "Map the BAR write-combining (resourceN_wc; prefetchable BARs only); the write is flushed.")
     boolean writeCombining;
 
-    @Option(names = "--json", description = "Print one JSON object instead of text.")
-    boolean json;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
-    public Integer call() {
-        try {
-            return run();
-        } catch (BadArgumentException e) {
-            spec.commandLine().getErr().println("iomem: " + e.getMessage());
-            spec.commandLine().getErr().flush();
-            return CommandLine.ExitCode.USAGE;
-        }
-    }
-
-    private int run() {
+    protected int run() {
         CommandLine cl = spec.commandLine();
-        GlobalOptions g = local.over(parent.global);
+        GlobalOptions g = global();
         BarTarget target = BarTarget.parse(args.subList(0, args.size() - 1), file);
         Width width = BarTarget.width(widthBits);
         String valueText = args.getLast();

@@ -5,18 +5,13 @@ import dev.iomem.core.BackendCandidate;
 import dev.iomem.core.BackendDiscovery;
 import dev.iomem.core.IoPlatform;
 import dev.iomem.core.NoBackendAvailableException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /**
  * {@code iomem probe}: the platform, the chosen backend and why, every candidate with its
@@ -26,23 +21,11 @@ import java.util.concurrent.Callable;
         description = {"Show this machine's platform, the backend iomem chooses and why, every candidate backend "
                 + "with its availability, and the chosen backend's access rules.",
             "Exits 0 when a backend is chosen, 1 when none can be."})
-final class ProbeCommand implements Callable<Integer> {
-
-    @ParentCommand
-    IomemCommand parent;
-
-    @Mixin
-    GlobalOptions local;
-
-    @Option(names = "--json", description = "Print one JSON object instead of text.")
-    boolean json;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+final class ProbeCommand extends IomemSubcommand {
 
     @Override
-    public Integer call() {
-        GlobalOptions g = local.over(parent.global);
+    protected int run() {
+        GlobalOptions g = global();
         BackendDiscovery discovery = g.discovery();
         IoPlatform platform = null;
         String failure = null;

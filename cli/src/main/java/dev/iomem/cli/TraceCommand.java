@@ -10,11 +10,8 @@ import dev.iomem.testkit.sim.SimulatedBus;
 import dev.iomem.testkit.sim.SimulatedDevice;
 import dev.iomem.testkit.sim.SimulatedFault;
 import dev.iomem.testkit.sim.TraceEntry;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 import java.io.PrintWriter;
 import java.lang.foreign.MemorySegment;
@@ -24,7 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
 /**
  * {@code iomem trace}: runs one operation of a backend's accessor on simulated device memory and
@@ -36,16 +32,10 @@ import java.util.concurrent.Callable;
                 + "barrier it issued, in order.",
             "Operations: copy-to-io, copy-from-io, fill (need --length), read, write, read-relaxed, write-relaxed "
                 + "(one access of --width bytes)."})
-final class TraceCommand implements Callable<Integer> {
+final class TraceCommand extends IomemSubcommand {
 
     private static final List<String> OPS = List.of("copy-to-io", "copy-from-io", "fill", "read", "write", "read-relaxed", "write-relaxed");
     private static final long PAGE = 4096;
-
-    @ParentCommand
-    IomemCommand parent;
-
-    @Mixin
-    GlobalOptions local;
 
     @Option(names = "--op", required = true, paramLabel = "OP", description = "copy-to-io, copy-from-io, fill, read, write, read-relaxed or write-relaxed.")
     String op;
@@ -65,25 +55,9 @@ final class TraceCommand implements Callable<Integer> {
     @Option(names = "--memory-type", paramLabel = "TYPE", description = "device or wc (write-combining); default ${DEFAULT-VALUE}.", defaultValue = "device")
     String memoryTypeText;
 
-    @Option(names = "--json", description = "Print {\"backend\", \"op\", \"accesses\"} as one JSON object.")
-    boolean json;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
-    public Integer call() {
-        try {
-            return run();
-        } catch (BadArgumentException e) {
-            spec.commandLine().getErr().println("iomem: " + e.getMessage());
-            spec.commandLine().getErr().flush();
-            return CommandLine.ExitCode.USAGE;
-        }
-    }
-
-    private int run() {
-        GlobalOptions g = local.over(parent.global);
+    protected int run() {
+        GlobalOptions g = global();
         if (!OPS.contains(op)) {
             throw new BadArgumentException("--op " + op + " is not one of " + String.join(", ", OPS));
         }
