@@ -64,13 +64,16 @@ public final class BenchMain {
         }
         Collection<RunResult> results = runJmh(opts);
 
-        Map<String, double[]> scores = new LinkedHashMap<>();   // key -> {score, error, allocBytesPerOp}
+        Map<String, double[]> scores = new LinkedHashMap<>();   // key -> {score, error, allocBytesPerOp, ownAllocBytesPerOp}
         Map<String, String> units = new LinkedHashMap<>();
+        Map<String, List<double[]>> allocIterations = new LinkedHashMap<>();
         for (RunResult r : results) {
             String key = keyOf(r);
+            allocIterations.put(key, HarnessAllocation.iterations(r));
             Result<?> primary = r.getPrimaryResult();
             Result<?> alloc = r.getSecondaryResults().get("gc.alloc.rate.norm");
-            scores.put(key, new double[] {primary.getScore(), primary.getScoreError(), alloc == null ? Double.NaN : alloc.getScore()});
+            scores.put(key, new double[] {primary.getScore(), primary.getScoreError(), alloc == null ? Double.NaN : alloc.getScore(),
+                Double.NaN});
             units.put(key, primary.getScoreUnit());
         }
 
@@ -89,14 +92,41 @@ public final class BenchMain {
                     ratio(ratios, scores, "B2." + op + ".size" + size + ".off" + off + ".javaVsC",
                             "CopyBench." + op + "C" + p, "CopyBench." + op + "Java" + p, ">=", 0.9,
                             "speed of iomem relative to the C anchor: time(C) / time(Java)");
+                    if (op.equals("copyToIo")) {
+                        contextRatio(ratios, scores, "B2.copyToIo.size" + size + ".off" + off + ".rawJvmVsC",
+                                "CopyBench.copyToIoC" + p, "CopyBench.copyToIoRawOpaque" + p,
+                                "speed of the same accesses as raw opaque VarHandles, no validation, relative to C:"
+                                + " time(C) / time(raw Java), the JVM's limit");
+                        contextRatio(ratios, scores, "B2.copyToIo.size" + size + ".off" + off + ".javaVsRawJvm",
+                                "CopyBench.copyToIoRawOpaque" + p, "CopyBench.copyToIoJava" + p,
+                                "speed of iomem relative to raw opaque VarHandles: time(raw Java) / time(Java)");
+                    }
                 }
             }
         }
-        for (Map.Entry<String, double[]> e : scores.entrySet()) {
+        // No allocation on hot paths: JMH's figure less the harness's own bytes per iteration,
+        // which the allocation-free anchors of the same run measure (see HarnessAllocation).
+        List<List<double[]>> anchors = new ArrayList<>();
+        allocIterations.forEach((k, v) -> {
+            if (HarnessAllocation.isAnchor(k)) {
+                anchors.add(v);
+            }
+        });
+        double harness = HarnessAllocation.harnessBytesPerIteration(anchors);
+        if (!Double.isNaN(harness)) {
+            ratios.add(Ratio.context("alloc.harnessBytesPerIteration", harness,
+                    "bytes the JMH harness allocates per iteration: the median over the allocation-free anchors"));
+        }
+        for (Map.Entry<String, List<double[]>> e : allocIterations.entrySet()) {
             String k = e.getKey();
+            if (!e.getValue().isEmpty() && !Double.isNaN(harness)) {
+                scores.get(k)[3] = HarnessAllocation.ownBytesPerOp(e.getValue(), harness);
+            }
             boolean hotPath = (k.startsWith("ScalarBench.") && !k.contains(".raw")) || (k.startsWith("CopyBench.") && k.contains("Java"));
-            if (hotPath && !Double.isNaN(e.getValue()[2])) {
-                ratios.add(new Ratio("alloc." + k, e.getValue()[2], "<=", 0.5, "bytes allocated per operation (JMH -prof gc)"));
+            if (hotPath && !e.getValue().isEmpty() && !Double.isNaN(harness)) {
+                ratios.add(new Ratio("alloc." + k, scores.get(k)[3], "<=", 8,
+                        "bytes the method itself allocates per operation: JMH -prof gc less the harness's share; under 8 means"
+                        + " no object per call (the smallest object is 16 bytes)"));
             }
         }
         SgTableBench.addRatios(ratios, scores);
@@ -110,8 +140,12 @@ public final class BenchMain {
         System.out.println();
         System.out.println("Ratios (target)");
         for (Ratio r : ratios) {
-            if (!r.name().startsWith("alloc.") || !r.met()) {
-                System.out.printf(Locale.ROOT, "  %-52s %8.3f  %s %s  %s%n", r.name(), r.value(), r.op(), r.target(), r.met() ? "met" : "MISSED");
+            if (!r.name().startsWith("alloc.") || !r.met() || !r.hasTarget()) {
+                if (r.hasTarget()) {
+                    System.out.printf(Locale.ROOT, "  %-52s %8.3f  %s %s  %s%n", r.name(), r.value(), r.op(), r.target(), r.met() ? "met" : "MISSED");
+                } else {
+                    System.out.printf(Locale.ROOT, "  %-52s %8.3f  (context, no target)%n", r.name(), r.value());
+                }
             }
         }
         startup.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-52s %8.1f ms%n", "B5." + k, v));
@@ -128,6 +162,15 @@ public final class BenchMain {
         double[] d = scores.get(denominator);
         if (n != null && d != null && d[0] > 0) {
             ratios.add(new Ratio(name, n[0] / d[0], op, target, meaning));
+        }
+    }
+
+    private static void contextRatio(List<Ratio> ratios, Map<String, double[]> scores, String name, String numerator,
+                                     String denominator, String meaning) {
+        double[] n = scores.get(numerator);
+        double[] d = scores.get(denominator);
+        if (n != null && d != null && d[0] > 0) {
+            ratios.add(Ratio.context(name, n[0] / d[0], meaning));
         }
     }
 
@@ -165,13 +208,25 @@ public final class BenchMain {
      *
      * @param name    the ratio's name
      * @param value   its value
-     * @param op      {@code "<="} or {@code ">="}
-     * @param target  the target
+     * @param op      {@code "<="} or {@code ">="}, or {@code null} for a figure reported for
+     *                context, without a target
+     * @param target  the target (ignored without {@code op})
      * @param meaning what it measures
      */
     record Ratio(String name, double value, String op, double target, String meaning) {
+        /** {@return a figure reported for context, without a target} */
+        static Ratio context(String name, double value, String meaning) {
+            return new Ratio(name, value, null, Double.NaN, meaning);
+        }
+
+        /** {@return whether the figure has a target} */
+        boolean hasTarget() {
+            return op != null;
+        }
+
+        /** {@return whether the target is met; true for a figure without one} */
         boolean met() {
-            return op.equals("<=") ? value <= target : value >= target;
+            return op == null || (op.equals("<=") ? value <= target : value >= target);
         }
     }
 

@@ -12,6 +12,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,6 +36,12 @@ public class CopyBench {
     @Param({"0", "3"})
     public int ioOffset;
 
+    private static final VarHandle BYTE = ValueLayout.JAVA_BYTE.varHandle();
+    private static final VarHandle SHORT = ValueLayout.JAVA_SHORT.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
+    private static final VarHandle INT = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
+    private static final ValueLayout.OfShort RAM_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt RAM_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
     private SimulatedBar bar;
     private MemorySegment ram;
     private MemorySegment io;
@@ -43,7 +52,7 @@ public class CopyBench {
         bar = new SimulatedBar(2L << 20);
         ram = bar.arena.allocate(size, 64);
         for (int i = 0; i < size; i++) {
-            ram.set(java.lang.foreign.ValueLayout.JAVA_BYTE, i, (byte) i);
+            ram.set(ValueLayout.JAVA_BYTE, i, (byte) i);
         }
         io = bar.memory.asSlice(ioOffset, size);
     }
@@ -58,6 +67,38 @@ public class CopyBench {
     @Benchmark
     public void copyToIoJava() {
         bar.accessor.copyToIo(ram, ioOffset);
+    }
+
+    /**
+     * Context, the raw JVM limit: the same access sequence as {@code copyToIo} (1- then 2-byte
+     * head, 4-byte body, 2- then 1-byte tail, each one opaque VarHandle access), written
+     * inline with no validation, rules or bus.
+     */
+    @Benchmark
+    public void copyToIoRawOpaque() {
+        MemorySegment d = io;
+        MemorySegment s = ram;
+        long n = size;
+        long i = 0;
+        long addr = d.address();
+        if ((addr & 1) != 0 && n >= 1) {
+            BYTE.setOpaque(d, i, s.get(ValueLayout.JAVA_BYTE, i));
+            i++;
+        }
+        if (((addr + i) & 2) != 0 && n - i >= 2) {
+            SHORT.setOpaque(d, i, s.get(RAM_SHORT, i));
+            i += 2;
+        }
+        for (; n - i >= 4; i += 4) {
+            INT.setOpaque(d, i, s.get(RAM_INT, i));
+        }
+        if (n - i >= 2) {
+            SHORT.setOpaque(d, i, s.get(RAM_SHORT, i));
+            i += 2;
+        }
+        if (n - i >= 1) {
+            BYTE.setOpaque(d, i, s.get(ValueLayout.JAVA_BYTE, i));
+        }
     }
 
     /** C {@code memcpy_toio} algorithm. @throws Throwable never */

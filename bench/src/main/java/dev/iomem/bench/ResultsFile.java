@@ -22,14 +22,16 @@ final class ResultsFile {
             double[] v = e.getValue();
             sb.append("    ").append(str(e.getKey())).append(": {\"score\": ").append(num(v[0]))
               .append(", \"error\": ").append(num(v[1])).append(", \"unit\": ").append(str(units.get(e.getKey())))
-              .append(", \"allocBytesPerOp\": ").append(num(v[2])).append('}')
+              .append(", \"allocBytesPerOp\": ").append(num(v[2]))
+              .append(", \"ownAllocBytesPerOp\": ").append(num(v[3])).append('}')
               .append(++i < scores.size() ? ",\n" : "\n");
         }
         sb.append("  },\n  \"ratios\": {\n");
         i = 0;
         for (BenchMain.Ratio r : ratios) {
             sb.append("    ").append(str(r.name())).append(": {\"value\": ").append(num(r.value()))
-              .append(", \"target\": ").append(str(r.op() + " " + r.target())).append(", \"met\": ").append(r.met())
+              .append(", \"target\": ").append(r.hasTarget() ? str(r.op() + " " + r.target()) : "null")
+              .append(", \"met\": ").append(r.hasTarget() ? String.valueOf(r.met()) : "null")
               .append(", \"meaning\": ").append(str(r.meaning())).append('}')
               .append(++i < ratios.size() ? ",\n" : "\n");
         }
