@@ -396,6 +396,17 @@ public final class RuleDrivenAccessor implements IoAccessor {
             if (n == w) {
                 // The body: full-width accesses while the device side stays aligned.
                 long bodyEnd = raw + ((len - raw) & -(long) w);
+                MemorySegment m = mapped;
+                if (m != null && w == 4) {
+                    // Same accesses as through the bus, without the interface call and Width
+                    // switch per element (MappedBus's fixed-width path).
+                    for (; raw < bodyEnd; raw += 4) MappedBus.store32(m, at + raw, src.get(RAM_INT, raw));
+                    continue;
+                }
+                if (m != null && w == 8) {
+                    for (; raw < bodyEnd; raw += 8) MappedBus.store64(m, at + raw, src.get(RAM_LONG, raw));
+                    continue;
+                }
                 switch (w) {
                     case 8 -> { for (; raw < bodyEnd; raw += 8) bus.store(at + raw, Width.LONG, src.get(RAM_LONG, raw)); }
                     case 4 -> { for (; raw < bodyEnd; raw += 4) bus.store(at + raw, Width.INT, src.get(RAM_INT, raw) & 0xffff_ffffL); }
@@ -436,6 +447,15 @@ public final class RuleDrivenAccessor implements IoAccessor {
             int n = CopyPlanner.nextAccess(rules, at + raw, len - raw, false);
             if (n == w && !block) {
                 long bodyEnd = raw + ((len - raw) & -(long) w);
+                MemorySegment m = mappedForReads;
+                if (m != null && w == 4) {
+                    for (; raw < bodyEnd; raw += 4) dst.set(RAM_INT, raw, MappedBus.load32(m, at + raw));
+                    continue;
+                }
+                if (m != null && w == 8) {
+                    for (; raw < bodyEnd; raw += 8) dst.set(RAM_LONG, raw, MappedBus.load64(m, at + raw));
+                    continue;
+                }
                 switch (w) {
                     case 8 -> { for (; raw < bodyEnd; raw += 8) dst.set(RAM_LONG, raw, bus.load(at + raw, Width.LONG)); }
                     case 4 -> { for (; raw < bodyEnd; raw += 4) dst.set(RAM_INT, raw, (int) bus.load(at + raw, Width.INT)); }
@@ -483,6 +503,15 @@ public final class RuleDrivenAccessor implements IoAccessor {
             if (n == w) {
                 long bodyEnd = raw + ((length - raw) & -(long) w);
                 long v = pattern & width.mask();
+                MemorySegment m = mapped;
+                if (m != null && n == 4) {
+                    for (; raw < bodyEnd; raw += 4) MappedBus.store32(m, at + raw, (int) v);
+                    continue;
+                }
+                if (m != null && n == 8) {
+                    for (; raw < bodyEnd; raw += 8) MappedBus.store64(m, at + raw, v);
+                    continue;
+                }
                 for (; raw < bodyEnd; raw += n) {
                     bus.store(at + raw, width, v);
                 }

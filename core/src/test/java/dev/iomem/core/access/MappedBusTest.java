@@ -80,4 +80,41 @@ class MappedBusTest {
         }
         assertThatThrownBy(() -> bus.load(0, Width.INT)).isInstanceOf(IllegalStateException.class);
     }
+
+    @Test
+    @DisplayName("copies and fills over a mapping (the fixed-width fast path) move exactly the right bytes, for 4- and 8-byte bodies")
+    void copiesOverMapping(@TempDir Path dir) throws IOException {
+        java.util.Random rnd = new java.util.Random(7);
+        for (dev.iomem.api.AccessRules rules : new dev.iomem.api.AccessRules[] {CopyPlannerTest.X86, CopyPlannerTest.ARM64}) {
+            Path f = dir.resolve("bar-" + rules.name());
+            Files.write(f, new byte[16384]);
+            try (Arena arena = Arena.ofShared(); FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                MemorySegment seg = ch.map(FileChannel.MapMode.READ_WRITE, 0, 16384, arena);
+                IoAccessor io = RuleDrivenAccessor.over(new MappedBus(new MappedRegion(seg, MemoryType.DEVICE, "t", false)), rules, Barriers.none());
+                byte[] model = new byte[16384];
+                for (int trial = 0; trial < 300; trial++) {
+                    int off = rnd.nextInt(16000);
+                    int len = rnd.nextInt(Math.min(300, 16384 - off));
+                    int ramOffset = rnd.nextInt(8);
+                    MemorySegment src = arena.allocate(len + 8).asSlice(ramOffset, len);
+                    for (int i = 0; i < len; i++) {
+                        byte b = (byte) rnd.nextInt();
+                        src.set(ValueLayout.JAVA_BYTE, i, b);
+                        model[off + i] = b;
+                    }
+                    io.copyToIo(src, off);
+                    MemorySegment back = arena.allocate(len + 8).asSlice(ramOffset, len);
+                    io.copyFromIo(off, back);
+                    assertThat(back.mismatch(src)).as("%s copy at %d+%d", rules.name(), off, len).isEqualTo(-1);
+                    if (trial % 3 == 0) {
+                        int foff = rnd.nextInt(16000);
+                        int flen = rnd.nextInt(Math.min(300, 16384 - foff));
+                        io.fillIo(foff, flen, (byte) trial);
+                        java.util.Arrays.fill(model, foff, foff + flen, (byte) trial);
+                    }
+                }
+                assertThat(seg.toArray(ValueLayout.JAVA_BYTE)).as("whole window of %s", rules.name()).isEqualTo(model);
+            }
+        }
+    }
 }
