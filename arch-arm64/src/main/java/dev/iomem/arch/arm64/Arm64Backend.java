@@ -1,5 +1,7 @@
 package dev.iomem.arch.arm64;
 
+import dev.iomem.core.stubs.ExecutableStubs;
+import dev.iomem.core.stubs.NativeExecutableStubs;
 import dev.iomem.api.AccessRules;
 import dev.iomem.api.Availability;
 import dev.iomem.api.CopyStyle;

@@ -1,5 +1,6 @@
 package dev.iomem.arch.arm64;
 
+import dev.iomem.core.stubs.ExecutableStubs;
 import dev.iomem.spi.Barriers;
 
 import java.util.Objects;

@@ -1,5 +1,6 @@
 package dev.iomem.arch.arm64;
 
+import dev.iomem.core.stubs.ExecutableStubs;
 import dev.iomem.api.Availability;
 import dev.iomem.spi.Barriers;
 import org.junit.jupiter.api.DisplayName;

@@ -1,5 +1,6 @@
 package dev.iomem.arch.arm64;
 
+import dev.iomem.core.stubs.ExecutableStubs;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;

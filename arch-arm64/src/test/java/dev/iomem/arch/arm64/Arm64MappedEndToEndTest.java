@@ -1,5 +1,6 @@
 package dev.iomem.arch.arm64;
 
+import dev.iomem.core.stubs.ExecutableStubs;
 import dev.iomem.api.IoAccessor;
 import dev.iomem.api.MemoryType;
 import dev.iomem.api.MisalignedAccessException;

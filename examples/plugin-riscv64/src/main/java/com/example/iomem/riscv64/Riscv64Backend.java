@@ -1,5 +1,6 @@
 package com.example.iomem.riscv64;
 
+import dev.iomem.core.stubs.ExecutableStubs;
 import dev.iomem.api.AccessRules;
 import dev.iomem.api.Availability;
 import dev.iomem.api.CopyStyle;
@@ -84,7 +85,7 @@ public final class Riscv64Backend extends RuleBasedBackend {
     /** The choice for this JVM, made once: the stubs' page is never unmapped while they may run. */
     private static final class JvmBarrierChoice {
         static final Riscv64BarrierChoice CHOICE = Riscv64BarrierChoice.choose(
-                System.getProperty("os.arch", "unknown"), OS_ARCH_NAMES, NativeExecutableStubs::new);
+                System.getProperty("os.arch", "unknown"), OS_ARCH_NAMES, RiscvExecutableStubs::new);
     }
 
     @Override

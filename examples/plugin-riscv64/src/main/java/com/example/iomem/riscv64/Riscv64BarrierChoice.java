@@ -1,5 +1,6 @@
 package com.example.iomem.riscv64;
 
+import dev.iomem.core.stubs.ExecutableStubs;
 import dev.iomem.spi.Barriers;
 
 import java.util.Objects;

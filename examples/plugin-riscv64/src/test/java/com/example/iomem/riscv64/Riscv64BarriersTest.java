@@ -1,5 +1,6 @@
 package com.example.iomem.riscv64;
 
+import dev.iomem.core.stubs.ExecutableStubs;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package com.example.iomem.riscv64;
+package dev.iomem.core.stubs;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -12,22 +12,22 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
 /**
- * {@link ExecutableStubs} through FFM downcalls to libc's {@code mmap}, {@code mprotect},
- * {@code munmap} and {@code syscall}, with {@code errno} captured.
+ * {@link ExecutableStubs} through FFM downcalls to libc's {@code mmap}, {@code mprotect} and
+ * {@code munmap}, with {@code errno} captured.
  *
- * <p>Instruction-cache coherence: RISC-V does not keep instruction fetch coherent with stores,
- * and {@code fence.i} only affects the hart that runs it (a thread may migrate). Linux gives user
- * space the {@code riscv_flush_icache(start, end, flags)} system call (number 259 on riscv64,
- * {@code arch/riscv/include/uapi/asm/unistd.h}); with {@code flags} 0 it applies to every thread
- * of the process. It is called after the page is made executable and before any stub runs. The
- * system call number means something else on other architectures (259 is {@code mknodat} on
- * x86-64), so {@link #synchronizeInstructionCache} refuses to run anywhere but riscv64.
- *
- * <p>This has not been run on riscv64 hardware.
+ * <p>Instruction-cache coherence: the stubs are written while the page is only writable and
+ * become executable through {@code mprotect}. On x86-64 instruction fetch is coherent with
+ * stores; on arm64 Linux, installing a user-executable page table entry synchronises the
+ * instruction and data caches for that page ({@code set_pte_at} calls
+ * {@code __sync_icache_dcache} for present, user-executable PTEs,
+ * {@code arch/arm64/include/asm/pgtable.h}), so no {@code ic ivau} is needed from user space.
+ * {@link #synchronizeInstructionCache} therefore does nothing here; an architecture that needs
+ * a flush (RISC-V's {@code riscv_flush_icache}) wraps this class and adds it. The stubs have not
+ * been executed on arm64 hardware; mapping and protecting pages runs on this machine.
  */
-final class NativeExecutableStubs implements ExecutableStubs {
+public final class NativeExecutableStubs implements ExecutableStubs {
 
-    // asm-generic/mman-common.h; the same values on riscv64 and x86-64.
+    // asm-generic/mman-common.h; the same values on arm64 and x86-64.
     private static final int PROT_READ = 0x1;
     private static final int PROT_WRITE = 0x2;
     private static final int PROT_EXEC = 0x4;
@@ -35,30 +35,22 @@ final class NativeExecutableStubs implements ExecutableStubs {
     private static final int MAP_ANONYMOUS = 0x20;
     private static final long MAP_FAILED = -1L;
 
-    /** {@code __NR_riscv_flush_icache} on riscv64: {@code __NR_arch_specific_syscall} (244) + 15. */
-    static final long SYS_RISCV_FLUSH_ICACHE = 259;
-    /** {@code flags} for every thread of the process (not {@code SYS_RISCV_FLUSH_ICACHE_LOCAL}). */
-    private static final long ALL_THREADS = 0;
-
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private static final Linker.Option ERRNO_OPTION = Linker.Option.captureCallState("errno");
 
-    private final String osArch;
     private final MethodHandle mmap;
     private final MethodHandle mprotect;
     private final MethodHandle munmap;
-    private final MethodHandle syscall;
 
     /**
-     * Links the libc functions (linking runs nothing).
+     * Links the libc functions.
      *
      * @throws IllegalCallerException if native access is not enabled for this module
      * @throws IllegalStateException  if libc lacks one of the functions
      */
-    NativeExecutableStubs() {
-        this.osArch = System.getProperty("os.arch", "unknown");
+    public NativeExecutableStubs() {
         SymbolLookup libc = LINKER.defaultLookup();
         mmap = LINKER.downcallHandle(find(libc, "mmap"),
                 FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
@@ -69,11 +61,6 @@ final class NativeExecutableStubs implements ExecutableStubs {
                 ERRNO_OPTION);
         munmap = LINKER.downcallHandle(find(libc, "munmap"),
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
-        // long syscall(long number, ...): the variadic arguments start at index 1.
-        syscall = LINKER.downcallHandle(find(libc, "syscall"),
-                FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
-                        ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG),
-                Linker.Option.firstVariadicArg(1), ERRNO_OPTION);
     }
 
     private static MemorySegment find(SymbolLookup libc, String name) {
@@ -114,25 +101,6 @@ final class NativeExecutableStubs implements ExecutableStubs {
     }
 
     @Override
-    public void synchronizeInstructionCache(MemorySegment code) {
-        if (!Riscv64Backend.OS_ARCH_NAMES.contains(osArch)) {
-            throw new IllegalStateException("riscv_flush_icache is a riscv64 system call; os.arch is " + osArch);
-        }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE);
-            long rc = (long) syscall.invokeExact(state, SYS_RISCV_FLUSH_ICACHE, code.address(),
-                    code.address() + code.byteSize(), ALL_THREADS);
-            if (rc != 0) {
-                throw new IllegalStateException("riscv_flush_icache failed: errno " + errno(state));
-            }
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException("riscv_flush_icache failed", t);
-        }
-    }
-
-    @Override
     public void unmap(MemorySegment code) {
         try {
             int ignored = (int) munmap.invokeExact(code, code.byteSize());
@@ -154,9 +122,7 @@ final class NativeExecutableStubs implements ExecutableStubs {
             case 1 -> "EPERM (1)";
             case 12 -> "ENOMEM (12)";
             case 13 -> "EACCES (13)";
-            case 14 -> "EFAULT (14)";
             case 22 -> "EINVAL (22)";
-            case 38 -> "ENOSYS (38)";
             default -> String.valueOf(e);
         };
     }

@@ -1,15 +1,17 @@
-package dev.iomem.arch.arm64;
+package dev.iomem.core.stubs;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
 /**
- * The native operations that make machine-code stubs: a writable anonymous mapping, its change
- * to read+execute (W^X: never writable and executable at once), and a downcall to an address in
- * it. Separate from {@link Arm64Barriers} so that the bytes written, the protection change and the
- * calls can be verified on a machine that must never execute arm64 code.
+ * The native operations that make machine-code stubs, for barrier instructions the JVM cannot
+ * emit (arm64 {@code dmb osh*}, RISC-V {@code fence i,ir}): a writable anonymous mapping, its
+ * change to read+execute (W^X: never writable and executable at once), and a downcall to an
+ * address in it. A backend writes its instruction bytes through this interface, so a test can
+ * verify the bytes written, the protection change and the calls with a mock, on a machine that
+ * must never execute that architecture's code. {@link NativeExecutableStubs} is the real one.
  */
-interface ExecutableStubs {
+public interface ExecutableStubs {
 
     /**
      * Maps fresh private anonymous memory, readable and writable ({@code mmap} with
@@ -46,4 +48,16 @@ interface ExecutableStubs {
      * @return a method handle of type {@code ()void} that calls it
      */
     MethodHandle link(MemorySegment entry);
+
+    /**
+     * Makes freshly written code visible to instruction fetch, after
+     * {@link #makeExecutable(MemorySegment)} and before any stub runs. Does nothing by default:
+     * x86-64 fetch is coherent, and arm64 Linux synchronises the caches when it installs a
+     * user-executable page. RISC-V needs the {@code riscv_flush_icache} system call.
+     *
+     * @param code an executable mapping from {@link #mapWritable(long)}
+     * @throws IllegalStateException if the kernel refused
+     */
+    default void synchronizeInstructionCache(MemorySegment code) {
+    }
 }

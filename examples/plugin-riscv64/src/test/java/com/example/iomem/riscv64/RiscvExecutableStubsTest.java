@@ -1,4 +1,4 @@
-package dev.iomem.arch.arm64;
+package com.example.iomem.riscv64;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -11,19 +11,16 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The real mmap/mprotect/munmap downcalls on this machine. The stub bytes are written and made
- * executable but never linked or called: they are arm64 code and this may be any CPU.
+ * executable but never linked or called: they are riscv64 code and this may be any CPU.
  */
 @DisplayName("Native executable mappings")
-class NativeExecutableStubsTest {
+class RiscvExecutableStubsTest {
 
-    /**
-     * The permissions of the mapping that contains {@code address}, from /proc/self/maps. The
-     * kernel may merge the page into a neighbouring anonymous mapping with the same
-     * permissions, so look for the range that contains it, not one that starts at it.
-     */
+    /** The permissions of the mapping that contains {@code address}, from /proc/self/maps. */
     private static Optional<String> permissions(long address) throws IOException {
         return Files.readAllLines(Path.of("/proc/self/maps")).stream()
                 .filter(l -> {
@@ -39,19 +36,35 @@ class NativeExecutableStubsTest {
     @Test
     @DisplayName("maps a private writable page, then flips it to r-x with the bytes intact, then unmaps it")
     void mapProtectUnmap() throws IOException {
-        NativeExecutableStubs stubs = new NativeExecutableStubs();
+        RiscvExecutableStubs stubs = new RiscvExecutableStubs();
         MemorySegment code = stubs.mapWritable(4096);
         try {
             assertThat(code.address() % 4096).isZero();
             assertThat(permissions(code.address())).contains("rw-p");
-            MemorySegment.copy(MemorySegment.ofArray(Arm64Instructions.stub(Arm64Instructions.DSB_ST)), 0, code, 0, 8);
+            MemorySegment.copy(MemorySegment.ofArray(RiscvInstructions.stub(RiscvInstructions.FENCE_OW_OW)), 0, code, 0, 8);
             stubs.makeExecutable(code);
             assertThat(permissions(code.address())).contains("r-xp");
-            assertThat(code.get(ValueLayout.JAVA_BYTE, 0)).isEqualTo((byte) 0x9F);
-            assertThat(code.get(ValueLayout.JAVA_BYTE, 7)).isEqualTo((byte) 0xD6);
+            assertThat(code.get(ValueLayout.JAVA_BYTE, 0)).isEqualTo((byte) 0x0F);
+            assertThat(code.get(ValueLayout.JAVA_BYTE, 4)).isEqualTo((byte) 0x67);
         } finally {
             stubs.unmap(code);
         }
         assertThat(permissions(code.address())).isEmpty();
+    }
+
+    @Test
+    @DisplayName("the riscv_flush_icache system call is refused off riscv64, where its number means another call")
+    void icacheFlushOnlyOnRiscv64() {
+        String arch = System.getProperty("os.arch");
+        if (!arch.equals("riscv64")) {
+            RiscvExecutableStubs stubs = new RiscvExecutableStubs();
+            MemorySegment code = stubs.mapWritable(4096);
+            try {
+                assertThatThrownBy(() -> stubs.synchronizeInstructionCache(code)).isInstanceOf(IllegalStateException.class)
+                        .hasMessage("riscv_flush_icache is a riscv64 system call; os.arch is " + arch);
+            } finally {
+                stubs.unmap(code);
+            }
+        }
     }
 }
