@@ -1,9 +1,9 @@
 package dev.iomem.arch.arm64;
 
 import dev.iomem.core.stubs.ExecutableStubs;
+import dev.iomem.core.stubs.StubPage;
 import dev.iomem.spi.Barriers;
 
-import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.util.Objects;
 
@@ -27,7 +27,7 @@ record Arm64Barriers(MethodHandle afterOrderedReadStub, MethodHandle beforeOrder
                      MethodHandle flushWritesStub) implements Barriers {
 
     /** The length of the mapping that holds the three stubs: one page, the smallest mapping. */
-    static final long CODE_BYTES = 4096;
+    static final long CODE_BYTES = StubPage.BYTES;
 
     /** Offsets of the stubs in the mapping. */
     static final long AFTER_READ_AT = 0;
@@ -54,26 +54,11 @@ record Arm64Barriers(MethodHandle afterOrderedReadStub, MethodHandle beforeOrder
      * @throws IllegalStateException if the mapping or its protection change was refused
      */
     static Arm64Barriers create(ExecutableStubs stubs) {
-        MemorySegment code = stubs.mapWritable(CODE_BYTES);
-        try {
-            // The page is ordinary anonymous RAM here, so bulk copies are fine.
-            write(code, AFTER_READ_AT, Arm64Instructions.DMB_OSHLD);
-            write(code, BEFORE_WRITE_AT, Arm64Instructions.DMB_OSHST);
-            write(code, FLUSH_AT, Arm64Instructions.DSB_ST);
-            stubs.makeExecutable(code);
-            return new Arm64Barriers(
-                    stubs.link(code.asSlice(AFTER_READ_AT, Arm64Instructions.STUB_BYTES)),
-                    stubs.link(code.asSlice(BEFORE_WRITE_AT, Arm64Instructions.STUB_BYTES)),
-                    stubs.link(code.asSlice(FLUSH_AT, Arm64Instructions.STUB_BYTES)));
-        } catch (RuntimeException e) {
-            stubs.unmap(code);
-            throw e;
-        }
+        MethodHandle[] h = StubPage.link(stubs, Arm64Instructions.stub(Arm64Instructions.DMB_OSHLD),
+                Arm64Instructions.stub(Arm64Instructions.DMB_OSHST), Arm64Instructions.stub(Arm64Instructions.DSB_ST));
+        return new Arm64Barriers(h[0], h[1], h[2]);
     }
 
-    private static void write(MemorySegment code, long at, int barrier) {
-        MemorySegment.copy(MemorySegment.ofArray(Arm64Instructions.stub(barrier)), 0, code, at, Arm64Instructions.STUB_BYTES);
-    }
 
     @Override
     public void beforeOrderedWrite() {
@@ -91,13 +76,7 @@ record Arm64Barriers(MethodHandle afterOrderedReadStub, MethodHandle beforeOrder
     }
 
     private static void call(MethodHandle stub) {
-        try {
-            stub.invokeExact();
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException("an arm64 barrier stub failed", t);
-        }
+        StubPage.run(stub, "an arm64 barrier stub");
     }
 
     @Override

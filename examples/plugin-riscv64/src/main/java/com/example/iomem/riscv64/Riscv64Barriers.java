@@ -1,9 +1,9 @@
 package com.example.iomem.riscv64;
 
 import dev.iomem.core.stubs.ExecutableStubs;
+import dev.iomem.core.stubs.StubPage;
 import dev.iomem.spi.Barriers;
 
-import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.util.Objects;
 
@@ -27,7 +27,7 @@ record Riscv64Barriers(MethodHandle afterOrderedReadStub, MethodHandle beforeOrd
                        MethodHandle flushWritesStub) implements Barriers {
 
     /** The length of the mapping that holds the three stubs: one page, the smallest mapping. */
-    static final long CODE_BYTES = 4096;
+    static final long CODE_BYTES = StubPage.BYTES;
 
     /** Offset of the {@code fence i,ir} stub in the mapping. */
     static final long AFTER_READ_AT = 0;
@@ -58,27 +58,11 @@ record Riscv64Barriers(MethodHandle afterOrderedReadStub, MethodHandle beforeOrd
      *                               synchronisation was refused
      */
     static Riscv64Barriers create(ExecutableStubs stubs) {
-        MemorySegment code = stubs.mapWritable(CODE_BYTES);
-        try {
-            // The page is ordinary anonymous RAM here, so bulk copies are fine.
-            write(code, AFTER_READ_AT, RiscvInstructions.FENCE_I_IR);
-            write(code, BEFORE_WRITE_AT, RiscvInstructions.FENCE_W_O);
-            write(code, FLUSH_AT, RiscvInstructions.FENCE_OW_OW);
-            stubs.makeExecutable(code);
-            stubs.synchronizeInstructionCache(code);
-            return new Riscv64Barriers(
-                    stubs.link(code.asSlice(AFTER_READ_AT, RiscvInstructions.STUB_BYTES)),
-                    stubs.link(code.asSlice(BEFORE_WRITE_AT, RiscvInstructions.STUB_BYTES)),
-                    stubs.link(code.asSlice(FLUSH_AT, RiscvInstructions.STUB_BYTES)));
-        } catch (RuntimeException e) {
-            stubs.unmap(code);
-            throw e;
-        }
+        MethodHandle[] h = StubPage.link(stubs, RiscvInstructions.stub(RiscvInstructions.FENCE_I_IR),
+                RiscvInstructions.stub(RiscvInstructions.FENCE_W_O), RiscvInstructions.stub(RiscvInstructions.FENCE_OW_OW));
+        return new Riscv64Barriers(h[0], h[1], h[2]);
     }
 
-    private static void write(MemorySegment code, long at, int fence) {
-        MemorySegment.copy(MemorySegment.ofArray(RiscvInstructions.stub(fence)), 0, code, at, RiscvInstructions.STUB_BYTES);
-    }
 
     @Override
     public void beforeOrderedWrite() {
@@ -96,13 +80,7 @@ record Riscv64Barriers(MethodHandle afterOrderedReadStub, MethodHandle beforeOrd
     }
 
     private static void call(MethodHandle stub) {
-        try {
-            stub.invokeExact();
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException("a riscv64 fence stub failed", t);
-        }
+        StubPage.run(stub, "a riscv64 fence stub");
     }
 
     @Override
