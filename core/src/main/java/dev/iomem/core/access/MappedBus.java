@@ -59,13 +59,7 @@ public final class MappedBus implements IoBus {
 
     @Override
     public long load(long offset, Width width) {
-        MemorySegment s = segment;
-        return switch (width) {
-            case BYTE -> load8(s, offset) & 0xffL;
-            case SHORT -> load16(s, offset) & 0xffffL;
-            case INT -> load32(s, offset) & 0xffff_ffffL;
-            case LONG -> load64(s, offset);
-        };
+        return load(segment, offset, width);
     }
 
     @Override
@@ -73,13 +67,7 @@ public final class MappedBus implements IoBus {
         if (readOnly) {
             throw readOnlyRefusal();
         }
-        MemorySegment s = segment;
-        switch (width) {
-            case BYTE -> store8(s, offset, (byte) value);
-            case SHORT -> store16(s, offset, (short) value);
-            case INT -> store32(s, offset, (int) value);
-            case LONG -> store64(s, offset, value);
-        }
+        store(segment, offset, width, value);
     }
 
     // Fixed-width paths for the accessor's scalars, static over the segment so the accessor
@@ -96,6 +84,61 @@ public final class MappedBus implements IoBus {
     @Override
     public boolean isReadOnly() {
         return readOnly;
+    }
+
+    // The accessor's fast path: one opaque access of the aligned layout, on an address the
+    // caller has checked is aligned (FFM would refuse a misaligned one with an exception).
+
+    static byte opaque8(MemorySegment s, long offset) {
+        return (byte) BYTE.getOpaque(s, offset);
+    }
+
+    static short opaque16(MemorySegment s, long offset) {
+        return (short) SHORT.getOpaque(s, offset);
+    }
+
+    static int opaque32(MemorySegment s, long offset) {
+        return (int) INT.getOpaque(s, offset);
+    }
+
+    static long opaque64(MemorySegment s, long offset) {
+        return (long) LONG.getOpaque(s, offset);
+    }
+
+    static void opaque8(MemorySegment s, long offset, byte value) {
+        BYTE.setOpaque(s, offset, value);
+    }
+
+    static void opaque16(MemorySegment s, long offset, short value) {
+        SHORT.setOpaque(s, offset, value);
+    }
+
+    static void opaque32(MemorySegment s, long offset, int value) {
+        INT.setOpaque(s, offset, value);
+    }
+
+    static void opaque64(MemorySegment s, long offset, long value) {
+        LONG.setOpaque(s, offset, value);
+    }
+
+    /** {@return one access of {@code width} at {@code offset}, zero-extended} */
+    static long load(MemorySegment s, long offset, Width width) {
+        return switch (width) {
+            case BYTE -> load8(s, offset) & 0xffL;
+            case SHORT -> load16(s, offset) & 0xffffL;
+            case INT -> load32(s, offset) & 0xffff_ffffL;
+            case LONG -> load64(s, offset);
+        };
+    }
+
+    /** Stores the low {@code width} bytes of {@code value} at {@code offset} in one access. */
+    static void store(MemorySegment s, long offset, Width width, long value) {
+        switch (width) {
+            case BYTE -> store8(s, offset, (byte) value);
+            case SHORT -> store16(s, offset, (short) value);
+            case INT -> store32(s, offset, (int) value);
+            case LONG -> store64(s, offset, value);
+        }
     }
 
     static byte load8(MemorySegment s, long offset) {

@@ -15,7 +15,10 @@ import dev.iomem.spi.IoBus;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.ref.WeakReference;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -37,9 +40,35 @@ public final class RuleDrivenAccessor implements IoAccessor {
     private static final ValueLayout.OfInt RAM_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong RAM_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
-    /** Shared by a root accessor and all its slices. */
+    /**
+     * Shared by a root accessor and all its slices: the closed flag, and the slices whose fast
+     * windows the root's close must drop (weakly held, so short-lived slices are not kept).
+     */
     private static final class Root {
         volatile boolean closed;
+        private final List<WeakReference<RuleDrivenAccessor>> slices = new ArrayList<>();
+
+        /** Registers a new slice; returns false if the root closed meanwhile. */
+        synchronized boolean register(RuleDrivenAccessor slice) {
+            if (closed) {
+                return false;
+            }
+            slices.removeIf(r -> r.get() == null);
+            slices.add(new WeakReference<>(slice));
+            return true;
+        }
+
+        /** Marks the root closed and drops every live slice's windows. */
+        synchronized void close() {
+            closed = true;
+            for (WeakReference<RuleDrivenAccessor> r : slices) {
+                RuleDrivenAccessor a = r.get();
+                if (a != null) {
+                    a.dropWindows();
+                }
+            }
+            slices.clear();
+        }
     }
 
     private final IoBus bus;
@@ -73,6 +102,33 @@ public final class RuleDrivenAccessor implements IoAccessor {
     private final boolean readOnly;
     private volatile boolean closed;
 
+    /*
+     * The scalar fast path over a MappedBus: per width, this accessor's window of the mapping
+     * (a slice [base, base + size)), or null when that width must take the validating slow path
+     * (width denied, a boundary rule, another bus, a read-only window for stores, or closed).
+     * The window carries every check a relaxed scalar needs, done by FFM as part of the access
+     * and before it: bounds (the window's size), liveness of the mapping's arena, and (with the
+     * aligned layouts) alignment, which is also tested first, so a misaligned access goes to the
+     * slow path rather than to the unaligned plain access. What FFM throws is translated into
+     * iomem's exception by refused(). This saves the accessor's own field loads per access
+     * (bench B1): the fields are reloaded on every access because opaque accesses are compiler
+     * barriers.
+     *
+     * Plain fields, dropped (set to null) on close: a thread racing a close may complete one
+     * more access, which the contract allows ("completes or throws"); the mapping stays valid
+     * until its owner closes the arena, and FFM checks that arena on every access. Any thread
+     * that synchronizes with the closing thread sees null and takes the slow path, which throws
+     * AccessorClosedException.
+     */
+    private MemorySegment load8;
+    private MemorySegment load16;
+    private MemorySegment load32;
+    private MemorySegment load64;
+    private MemorySegment store8;
+    private MemorySegment store16;
+    private MemorySegment store32;
+    private MemorySegment store64;
+
     private RuleDrivenAccessor(IoBus bus, AccessRules rules, Barriers barriers, Root root, long base, long size, boolean isRoot) {
         this.bus = bus;
         this.rules = rules;
@@ -95,6 +151,19 @@ public final class RuleDrivenAccessor implements IoAccessor {
         this.mappedForReads = bus instanceof MappedBus m ? m.segment() : null;
         this.mapped = bus instanceof MappedBus m && !m.isReadOnly() ? m.segment() : null;
         this.readOnly = bus.isReadOnly();
+        if (mappedForReads != null && boundary == 0) {
+            MemorySegment window = mappedForReads.asSlice(base, size);
+            this.load8 = rules.allows(Width.BYTE) ? window : null;
+            this.load16 = rules.allows(Width.SHORT) ? window : null;
+            this.load32 = rules.allows(Width.INT) ? window : null;
+            this.load64 = rules.allows(Width.LONG) ? window : null;
+            if (mapped != null) {
+                this.store8 = load8;
+                this.store16 = load16;
+                this.store32 = load32;
+                this.store64 = load64;
+            }
+        }
     }
 
     /**
@@ -202,160 +271,294 @@ public final class RuleDrivenAccessor implements IoAccessor {
     }
 
     // ---- scalars ----
+    //
+    // Fast path: the width's window (see the fields), tested for alignment on the device
+    // address, then one opaque access whose FFM checks are the remaining validation. Slow path:
+    // every check first (scalar()), then the access; it also serves unaligned accesses where the
+    // rules allow them, other buses, denied widths and closed accessors.
+
+    /**
+     * Turns what FFM threw from a fast-path access (out of the window, the mapping's arena closed)
+     * into iomem's exception for the first rule the access broke; anything else is rethrown.
+     */
+    private RuntimeException refused(RuntimeException e, long offset, Width w, String what) {
+        if (isClosed() || offset < 0 || offset > size - w.bytes()) {
+            return refusal(offset, w, what);
+        }
+        return e;
+    }
+
+    private long slowLoad(long offset, Width w, String what) {
+        long at = scalar(offset, w, what);
+        return mappedForReads != null ? MappedBus.load(mappedForReads, at, w) : bus.load(at, w);
+    }
+
+    private void slowStore(long offset, Width w, long value, String what, boolean ordered) {
+        long at = scalar(offset, w, what);
+        writable(what);
+        if (ordered) {
+            barriers.beforeOrderedWrite();
+        }
+        if (mapped != null) {
+            MappedBus.store(mapped, at, w, value);
+        } else {
+            bus.store(at, w, value & w.mask());
+        }
+    }
 
     @Override
     public byte read8(long offset) {
-        long at = scalar(offset, 1, 1, "read8");
-        byte v = mappedForReads != null ? MappedBus.load8(mappedForReads, at) : (byte) bus.load(at, Width.BYTE);
+        MemorySegment m = load8;
+        byte v;
+        if (m != null) {
+            try {
+                v = MappedBus.opaque8(m, offset);
+            } catch (RuntimeException e) {
+                throw refused(e, offset, Width.BYTE, "read8");
+            }
+        } else {
+            v = (byte) slowLoad(offset, Width.BYTE, "read8");
+        }
         barriers.afterOrderedRead();
+        return v;
+    }
+
+    @Override
+    public byte read8Relaxed(long offset) {
+        MemorySegment m = load8;
+        byte v;
+        if (m != null) {
+            try {
+                v = MappedBus.opaque8(m, offset);
+            } catch (RuntimeException e) {
+                throw refused(e, offset, Width.BYTE, "read8Relaxed");
+            }
+        } else {
+            v = (byte) slowLoad(offset, Width.BYTE, "read8Relaxed");
+        }
         return v;
     }
 
     @Override
     public short read16(long offset) {
-        long at = scalar(offset, 2, 2, "read16");
-        short v = mappedForReads != null ? MappedBus.load16(mappedForReads, at) : (short) bus.load(at, Width.SHORT);
+        MemorySegment m = load16;
+        short v;
+        if (m != null && ((m.address() + offset) & 1) == 0) {
+            try {
+                v = MappedBus.opaque16(m, offset);
+            } catch (RuntimeException e) {
+                throw refused(e, offset, Width.SHORT, "read16");
+            }
+        } else {
+            v = (short) slowLoad(offset, Width.SHORT, "read16");
+        }
         barriers.afterOrderedRead();
-        return v;
-    }
-
-    @Override
-    public int read32(long offset) {
-        long at = scalar(offset, 4, 4, "read32");
-        int v = mappedForReads != null ? MappedBus.load32(mappedForReads, at) : (int) bus.load(at, Width.INT);
-        barriers.afterOrderedRead();
-        return v;
-    }
-
-    @Override
-    public long read64(long offset) {
-        long at = scalar(offset, 8, 8, "read64");
-        long v = mappedForReads != null ? MappedBus.load64(mappedForReads, at) : bus.load(at, Width.LONG);
-        barriers.afterOrderedRead();
-        return v;
-    }
-
-    @Override
-    public void write8(long offset, byte value) {
-        long at = scalar(offset, 1, 1, "write8");
-        if (mapped != null) {
-            barriers.beforeOrderedWrite();
-            MappedBus.store8(mapped, at, value);
-        } else {
-            writable("write8");
-            barriers.beforeOrderedWrite();
-            bus.store(at, Width.BYTE, value & 0xffL);
-        }
-    }
-
-    @Override
-    public void write16(long offset, short value) {
-        long at = scalar(offset, 2, 2, "write16");
-        if (mapped != null) {
-            barriers.beforeOrderedWrite();
-            MappedBus.store16(mapped, at, value);
-        } else {
-            writable("write16");
-            barriers.beforeOrderedWrite();
-            bus.store(at, Width.SHORT, value & 0xffffL);
-        }
-    }
-
-    @Override
-    public void write32(long offset, int value) {
-        long at = scalar(offset, 4, 4, "write32");
-        if (mapped != null) {
-            barriers.beforeOrderedWrite();
-            MappedBus.store32(mapped, at, value);
-        } else {
-            writable("write32");
-            barriers.beforeOrderedWrite();
-            bus.store(at, Width.INT, value & 0xffff_ffffL);
-        }
-    }
-
-    @Override
-    public void write64(long offset, long value) {
-        long at = scalar(offset, 8, 8, "write64");
-        if (mapped != null) {
-            barriers.beforeOrderedWrite();
-            MappedBus.store64(mapped, at, value);
-        } else {
-            writable("write64");
-            barriers.beforeOrderedWrite();
-            bus.store(at, Width.LONG, value);
-        }
-    }
-
-    @Override
-    public byte read8Relaxed(long offset) {
-        long at = scalar(offset, 1, 1, "read8Relaxed");
-        byte v = mappedForReads != null ? MappedBus.load8(mappedForReads, at) : (byte) bus.load(at, Width.BYTE);
         return v;
     }
 
     @Override
     public short read16Relaxed(long offset) {
-        long at = scalar(offset, 2, 2, "read16Relaxed");
-        short v = mappedForReads != null ? MappedBus.load16(mappedForReads, at) : (short) bus.load(at, Width.SHORT);
+        MemorySegment m = load16;
+        short v;
+        if (m != null && ((m.address() + offset) & 1) == 0) {
+            try {
+                v = MappedBus.opaque16(m, offset);
+            } catch (RuntimeException e) {
+                throw refused(e, offset, Width.SHORT, "read16Relaxed");
+            }
+        } else {
+            v = (short) slowLoad(offset, Width.SHORT, "read16Relaxed");
+        }
+        return v;
+    }
+
+    @Override
+    public int read32(long offset) {
+        MemorySegment m = load32;
+        int v;
+        if (m != null && ((m.address() + offset) & 3) == 0) {
+            try {
+                v = MappedBus.opaque32(m, offset);
+            } catch (RuntimeException e) {
+                throw refused(e, offset, Width.INT, "read32");
+            }
+        } else {
+            v = (int) slowLoad(offset, Width.INT, "read32");
+        }
+        barriers.afterOrderedRead();
         return v;
     }
 
     @Override
     public int read32Relaxed(long offset) {
-        long at = scalar(offset, 4, 4, "read32Relaxed");
-        int v = mappedForReads != null ? MappedBus.load32(mappedForReads, at) : (int) bus.load(at, Width.INT);
+        MemorySegment m = load32;
+        int v;
+        if (m != null && ((m.address() + offset) & 3) == 0) {
+            try {
+                v = MappedBus.opaque32(m, offset);
+            } catch (RuntimeException e) {
+                throw refused(e, offset, Width.INT, "read32Relaxed");
+            }
+        } else {
+            v = (int) slowLoad(offset, Width.INT, "read32Relaxed");
+        }
+        return v;
+    }
+
+    @Override
+    public long read64(long offset) {
+        MemorySegment m = load64;
+        long v;
+        if (m != null && ((m.address() + offset) & 7) == 0) {
+            try {
+                v = MappedBus.opaque64(m, offset);
+            } catch (RuntimeException e) {
+                throw refused(e, offset, Width.LONG, "read64");
+            }
+        } else {
+            v = slowLoad(offset, Width.LONG, "read64");
+        }
+        barriers.afterOrderedRead();
         return v;
     }
 
     @Override
     public long read64Relaxed(long offset) {
-        long at = scalar(offset, 8, 8, "read64Relaxed");
-        long v = mappedForReads != null ? MappedBus.load64(mappedForReads, at) : bus.load(at, Width.LONG);
+        MemorySegment m = load64;
+        long v;
+        if (m != null && ((m.address() + offset) & 7) == 0) {
+            try {
+                v = MappedBus.opaque64(m, offset);
+            } catch (RuntimeException e) {
+                throw refused(e, offset, Width.LONG, "read64Relaxed");
+            }
+        } else {
+            v = slowLoad(offset, Width.LONG, "read64Relaxed");
+        }
         return v;
     }
 
     @Override
-    public void write8Relaxed(long offset, byte value) {
-        long at = scalar(offset, 1, 1, "write8Relaxed");
-        if (mapped != null) {
-            MappedBus.store8(mapped, at, value);
+    public void write8(long offset, byte value) {
+        MemorySegment m = store8;
+        // The barrier must not run for a refused write, so the window's bounds are tested here
+        // rather than left to FFM.
+        if (m != null && offset >= 0 && offset <= m.byteSize() - 1) {
+            barriers.beforeOrderedWrite();
+            try {
+                MappedBus.opaque8(m, offset, value);
+            } catch (RuntimeException e) {
+                throw refused(e, offset, Width.BYTE, "write8");
+            }
         } else {
-            writable("write8Relaxed");
-            bus.store(at, Width.BYTE, value & 0xffL);
+            slowStore(offset, Width.BYTE, value & 0xffL, "write8", true);
+        }
+    }
+
+    @Override
+    public void write8Relaxed(long offset, byte value) {
+        MemorySegment m = store8;
+        if (m != null) {
+            try {
+                MappedBus.opaque8(m, offset, value);
+            } catch (RuntimeException e) {
+                throw refused(e, offset, Width.BYTE, "write8Relaxed");
+            }
+        } else {
+            slowStore(offset, Width.BYTE, value & 0xffL, "write8Relaxed", false);
+        }
+    }
+
+    @Override
+    public void write16(long offset, short value) {
+        MemorySegment m = store16;
+        // The barrier must not run for a refused write, so the window's bounds are tested here
+        // rather than left to FFM.
+        if (m != null && ((m.address() + offset) & 1) == 0 && offset >= 0 && offset <= m.byteSize() - 2) {
+            barriers.beforeOrderedWrite();
+            try {
+                MappedBus.opaque16(m, offset, value);
+            } catch (RuntimeException e) {
+                throw refused(e, offset, Width.SHORT, "write16");
+            }
+        } else {
+            slowStore(offset, Width.SHORT, value & 0xffffL, "write16", true);
         }
     }
 
     @Override
     public void write16Relaxed(long offset, short value) {
-        long at = scalar(offset, 2, 2, "write16Relaxed");
-        if (mapped != null) {
-            MappedBus.store16(mapped, at, value);
+        MemorySegment m = store16;
+        if (m != null && ((m.address() + offset) & 1) == 0) {
+            try {
+                MappedBus.opaque16(m, offset, value);
+            } catch (RuntimeException e) {
+                throw refused(e, offset, Width.SHORT, "write16Relaxed");
+            }
         } else {
-            writable("write16Relaxed");
-            bus.store(at, Width.SHORT, value & 0xffffL);
+            slowStore(offset, Width.SHORT, value & 0xffffL, "write16Relaxed", false);
+        }
+    }
+
+    @Override
+    public void write32(long offset, int value) {
+        MemorySegment m = store32;
+        // The barrier must not run for a refused write, so the window's bounds are tested here
+        // rather than left to FFM.
+        if (m != null && ((m.address() + offset) & 3) == 0 && offset >= 0 && offset <= m.byteSize() - 4) {
+            barriers.beforeOrderedWrite();
+            try {
+                MappedBus.opaque32(m, offset, value);
+            } catch (RuntimeException e) {
+                throw refused(e, offset, Width.INT, "write32");
+            }
+        } else {
+            slowStore(offset, Width.INT, value & 0xffff_ffffL, "write32", true);
         }
     }
 
     @Override
     public void write32Relaxed(long offset, int value) {
-        long at = scalar(offset, 4, 4, "write32Relaxed");
-        if (mapped != null) {
-            MappedBus.store32(mapped, at, value);
+        MemorySegment m = store32;
+        if (m != null && ((m.address() + offset) & 3) == 0) {
+            try {
+                MappedBus.opaque32(m, offset, value);
+            } catch (RuntimeException e) {
+                throw refused(e, offset, Width.INT, "write32Relaxed");
+            }
         } else {
-            writable("write32Relaxed");
-            bus.store(at, Width.INT, value & 0xffff_ffffL);
+            slowStore(offset, Width.INT, value & 0xffff_ffffL, "write32Relaxed", false);
+        }
+    }
+
+    @Override
+    public void write64(long offset, long value) {
+        MemorySegment m = store64;
+        // The barrier must not run for a refused write, so the window's bounds are tested here
+        // rather than left to FFM.
+        if (m != null && ((m.address() + offset) & 7) == 0 && offset >= 0 && offset <= m.byteSize() - 8) {
+            barriers.beforeOrderedWrite();
+            try {
+                MappedBus.opaque64(m, offset, value);
+            } catch (RuntimeException e) {
+                throw refused(e, offset, Width.LONG, "write64");
+            }
+        } else {
+            slowStore(offset, Width.LONG, value, "write64", true);
         }
     }
 
     @Override
     public void write64Relaxed(long offset, long value) {
-        long at = scalar(offset, 8, 8, "write64Relaxed");
-        if (mapped != null) {
-            MappedBus.store64(mapped, at, value);
+        MemorySegment m = store64;
+        if (m != null && ((m.address() + offset) & 7) == 0) {
+            try {
+                MappedBus.opaque64(m, offset, value);
+            } catch (RuntimeException e) {
+                throw refused(e, offset, Width.LONG, "write64Relaxed");
+            }
         } else {
-            writable("write64Relaxed");
-            bus.store(at, Width.LONG, value);
+            slowStore(offset, Width.LONG, value, "write64Relaxed", false);
         }
     }
 
@@ -565,7 +768,18 @@ public final class RuleDrivenAccessor implements IoAccessor {
     @Override
     public IoAccessor slice(long offset, long size) {
         long at = range(offset, size, "slice");
-        return new RuleDrivenAccessor(bus, rules, barriers, root, at, size, false);
+        RuleDrivenAccessor slice = new RuleDrivenAccessor(bus, rules, barriers, root, at, size, false);
+        if (!root.register(slice)) {
+            // The root closed after range() checked it: the slice is born closed.
+            slice.dropWindows();
+        }
+        return slice;
+    }
+
+    /** Sends every later scalar to the slow path, which checks the closed flags first. */
+    private void dropWindows() {
+        load8 = load16 = load32 = load64 = null;
+        store8 = store16 = store32 = store64 = null;
     }
 
     @Override
@@ -579,8 +793,9 @@ public final class RuleDrivenAccessor implements IoAccessor {
             return;
         }
         closed = true;
+        dropWindows();
         if (isRoot) {
-            root.closed = true;
+            root.close();
             bus.close();
         }
     }
