@@ -53,9 +53,9 @@ public final class RuleDrivenAccessor implements IoAccessor {
     private final boolean aligned;
     private final long boundary;
     /**
-     * The bus's native copy routines when they issue this window's plan (and the mapping is
-     * native memory aligned to the copy width, so plans on addresses and on offsets agree),
-     * else {@code null}: copies and fills then run as Java loops.
+     * The bus's native copy routines when they issue this window's plan (and the mapping's
+     * address is aligned to the copy width, so plans on addresses and on offsets agree), else
+     * {@code null}: copies and fills then run as Java loops.
      */
     private final NativeCopyRoutines nativeCopies;
     private final boolean isRoot;
@@ -102,7 +102,7 @@ public final class RuleDrivenAccessor implements IoAccessor {
         this.mapped = bus instanceof MappedBus m && !m.isReadOnly() ? m.segment() : null;
         this.readOnly = bus.isReadOnly();
         this.nativeCopies = bus instanceof MappedBus m && m.routines() != null && m.routines().issuesPlanOf(rules)
-                && m.segment().isNative() && (m.segment().address() & (copyWidth - 1)) == 0 ? m.routines() : null;
+                && (m.segment().address() & (copyWidth - 1)) == 0 ? m.routines() : null;
     }
 
     /**
