@@ -36,7 +36,7 @@ import java.util.Set;
  * {@code rcx}, {@code rdx}, {@code rsi}, {@code rdi}) and no stack; arguments follow the SysV
  * ABI: {@code rdi} = io segment, {@code rsi} = io offset, {@code rdx} = RAM segment (or the fill
  * byte), {@code rcx} = length. Each body loop is four instructions (load, store, add, branch),
- * one fewer than gcc -O2 makes of the C anchor's loop.
+ * two fewer than the six gcc -O2 makes of the C anchor's loop.
  *
  * <p>The listings below are the source: each line is the instruction's bytes, as GNU {@code as}
  * 2.40 assembled them from the AT&amp;T text after the bar, exactly as {@code objdump} prints it
