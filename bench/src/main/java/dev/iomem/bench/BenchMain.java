@@ -100,6 +100,10 @@ public final class BenchMain {
                         contextRatio(ratios, scores, "B2.copyToIo.size" + size + ".off" + off + ".javaVsRawJvm",
                                 "CopyBench.copyToIoRawOpaque" + p, "CopyBench.copyToIoJava" + p,
                                 "speed of iomem relative to raw opaque VarHandles: time(raw Java) / time(Java)");
+                        contextRatio(ratios, scores, "B2.copyToIo.size" + size + ".off" + off + ".javaLoopVsC",
+                                "CopyBench.copyToIoC" + p, "CopyBench.copyToIoJavaLoop" + p,
+                                "speed of iomem's pure-Java copy loop (a MappedBus without native routines) relative to C:"
+                                + " time(C) / time(Java loop)");
                     }
                 }
             }

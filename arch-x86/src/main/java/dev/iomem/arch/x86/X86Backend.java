@@ -25,6 +25,10 @@ import java.util.Set;
  * The same rules hold for write-combining mappings: the kernel uses the same
  * {@code memcpy_toio} for {@code ioremap_wc}; only {@link #nativeBarriers()}'s flush differs in
  * effect.
+ *
+ * <p>Copies and fills over a mapped window run in {@link X86CopyRoutines}, machine code that
+ * issues the same plan (a JVM loop of opaque accesses is several times slower), when they can
+ * be made; otherwise in the accessor's Java loops. {@link #probe()} says which.
  */
 public final class X86Backend extends RuleBasedBackend {
 
@@ -62,7 +66,16 @@ public final class X86Backend extends RuleBasedBackend {
             return Availability.unavailable("native access is not enabled: run with "
                     + NativeAccess.flagFor(X86Backend.class) + " (and for dev.iomem.core)");
         }
-        return Availability.available("os.arch " + arch + ", native access enabled; UC/WC ordering needs no extra instructions");
+        return Availability.available("os.arch " + arch + ", native access enabled; UC/WC ordering needs no extra instructions; "
+                + copies());
+    }
+
+    /** {@return whether copies and fills run natively or in Java, and why} */
+    private static String copies() {
+        return X86CopyRoutines.isAvailable()
+                ? "copies and fills run in native x86-64 routines (one mov per planned access)"
+                : "copies and fills run as Java loops (native copy routines unavailable: "
+                        + X86CopyRoutines.unavailabilityCause() + ")";
     }
 
     @Override
@@ -90,6 +103,6 @@ public final class X86Backend extends RuleBasedBackend {
         if (!a.available()) {
             throw new IllegalStateException("x86_64 backend cannot open " + region.description() + ": " + a.reason());
         }
-        return new MappedBus(region);
+        return new MappedBus(region, X86CopyRoutines.isAvailable() ? X86CopyRoutines.INSTANCE : null);
     }
 }

@@ -2,6 +2,7 @@ package dev.iomem.arch.x86;
 
 import dev.iomem.api.IoAccessor;
 import dev.iomem.api.MemoryType;
+import dev.iomem.core.access.MappedBus;
 import dev.iomem.spi.MappedRegion;
 
 import java.lang.foreign.Arena;
@@ -13,7 +14,8 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Runs the BAR paths (scalars, copyToIo, copyFromIo, fillIo) on a mapped file long enough for
- * C2 to compile them; {@link CompiledCodeTest} runs it in a child JVM with PrintAssembly.
+ * C2 to compile them, through an accessor with the native copy routines and one without (whose
+ * copies are the Java loops); {@link CompiledCodeTest} runs it in a child JVM with PrintAssembly.
  */
 public final class CompiledPathWorkload {
 
@@ -33,10 +35,13 @@ public final class CompiledPathWorkload {
         try (Arena arena = Arena.ofShared(); FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             MemorySegment seg = ch.map(FileChannel.MapMode.READ_WRITE, 0, 1 << 16, arena);
             MappedRegion region = new MappedRegion(seg, MemoryType.DEVICE, "workload", false);
-            IoAccessor bar = backend.accessor(backend.openBus(region), MemoryType.DEVICE, backend.nativeBarriers());
+            IoAccessor nativeCopies = backend.accessor(backend.openBus(region), MemoryType.DEVICE, backend.nativeBarriers());
+            // The same window with no native routines, so that the Java copy loops compile too.
+            IoAccessor javaCopies = backend.accessor(new MappedBus(region), MemoryType.DEVICE, backend.nativeBarriers());
             MemorySegment ram = arena.allocate(4096 + 8, 64);
             long sum = 0;
             for (int i = 0; i < 40_000; i++) {
+                IoAccessor bar = (i & 1) == 0 ? nativeCopies : javaCopies;
                 int off = (i * 8) & 0x3ff8;
                 bar.write32(off, i);
                 bar.write64Relaxed(off + 0x4000, i);

@@ -39,17 +39,38 @@ public final class MappedBus implements IoBus {
 
     private final MemorySegment segment;
     private final boolean readOnly;
+    private final NativeCopyRoutines routines;
 
     /**
-     * Creates a bus over a mapped window.
+     * Creates a bus over a mapped window, whose copies and fills run as Java loops of single
+     * accesses.
      *
      * @param region the mapped window; its segment must be page aligned (any mapping is)
      * @throws NullPointerException if {@code region} is {@code null}
      */
     public MappedBus(MappedRegion region) {
+        this(region, null);
+    }
+
+    /**
+     * Creates a bus over a mapped window whose copies and fills may run in native routines: the
+     * {@link RuleDrivenAccessor} calls them for windows whose rules they
+     * {@linkplain NativeCopyRoutines#issuesPlanOf issue the plan of}, and its Java loops otherwise.
+     *
+     * @param region   the mapped window; its segment must be page aligned (any mapping is)
+     * @param routines the native copy routines, or {@code null} for none
+     * @throws NullPointerException if {@code region} is {@code null}
+     */
+    public MappedBus(MappedRegion region, NativeCopyRoutines routines) {
         Objects.requireNonNull(region, "region");
         this.segment = region.segment();
         this.readOnly = region.readOnly() || segment.isReadOnly();
+        this.routines = routines;
+    }
+
+    /** {@return the native copy routines given at construction, or {@code null}} */
+    NativeCopyRoutines routines() {
+        return routines;
     }
 
     @Override

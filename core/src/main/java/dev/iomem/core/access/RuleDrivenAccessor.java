@@ -81,6 +81,12 @@ public final class RuleDrivenAccessor implements IoAccessor {
     private final boolean block;
     private final boolean aligned;
     private final long boundary;
+    /**
+     * The bus's native copy routines when they issue this window's plan (and the mapping's
+     * address is aligned to the copy width, so plans on addresses and on offsets agree), else
+     * {@code null}: copies and fills then run as Java loops.
+     */
+    private final NativeCopyRoutines nativeCopies;
     private final boolean isRoot;
     /** Bit {@code 1 << width.ordinal()} set for each allowed width: no Set lookup per access. */
     private final int allowedWidths;
@@ -164,6 +170,8 @@ public final class RuleDrivenAccessor implements IoAccessor {
                 this.store64 = load64;
             }
         }
+        this.nativeCopies = bus instanceof MappedBus m && m.routines() != null && m.routines().issuesPlanOf(rules)
+                && (m.segment().address() & (copyWidth - 1)) == 0 ? m.routines() : null;
     }
 
     /**
@@ -587,6 +595,14 @@ public final class RuleDrivenAccessor implements IoAccessor {
         long len = src.byteSize();
         long at = range(ioOffset, len, "copyToIo");
         writable("copyToIo");
+        NativeCopyRoutines routines = nativeCopies;
+        if (routines != null) {
+            // No usable(): the downcall checks src's arena and thread before the call.
+            if (len > 0) {
+                routines.copyToIo(mappedForReads, at, src, len);
+            }
+            return;
+        }
         usable(src, len);
         if (block) {
             blockCopyToIo(src, at, len);
@@ -643,6 +659,13 @@ public final class RuleDrivenAccessor implements IoAccessor {
             throw new IllegalArgumentException("copyFromIo into a read-only segment");
         }
         long at = range(ioOffset, len, "copyFromIo");
+        NativeCopyRoutines routines = nativeCopies;
+        if (routines != null) {
+            if (len > 0) {
+                routines.copyFromIo(mappedForReads, at, dst, len);
+            }
+            return;
+        }
         usable(dst, len);
         long raw = 0;
         int w = copyWidth;
@@ -675,6 +698,13 @@ public final class RuleDrivenAccessor implements IoAccessor {
     public void fillIo(long ioOffset, long length, byte value) {
         long at = range(ioOffset, length, "fillIo");
         writable("fillIo");
+        NativeCopyRoutines routines = nativeCopies;
+        if (routines != null) {
+            if (length > 0) {
+                routines.fillIo(mappedForReads, at, value, length);
+            }
+            return;
+        }
         long pattern = (value & 0xffL) * 0x0101_0101_0101_0101L;
         if (block) {
             // s390x zpci_memset_io: fill a buffer, then copy it with the same plan as a copy.

@@ -1,5 +1,7 @@
 package dev.iomem.core.stubs;
 
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
@@ -48,6 +50,22 @@ public interface ExecutableStubs {
      * @return a method handle of type {@code ()void} that calls it
      */
     MethodHandle link(MemorySegment entry);
+
+    /**
+     * Links a downcall to a routine of any signature, for machine code that takes arguments
+     * (x86-64 copy routines); {@link #link(MemorySegment)} is the {@code ()void} case.
+     *
+     * @param entry      the routine's first instruction, inside an executable mapping
+     * @param descriptor the routine's C signature
+     * @param options    the linker options, for example {@code Linker.Option.critical(true)}
+     * @return a method handle of the type {@code descriptor} gives
+     * @throws UnsupportedOperationException if these stubs only link {@code ()void} stubs (the
+     *                                       default)
+     * @throws IllegalArgumentException      if the linker rejects the descriptor or options
+     */
+    default MethodHandle link(MemorySegment entry, FunctionDescriptor descriptor, Linker.Option... options) {
+        throw new UnsupportedOperationException(getClass().getName() + " links only ()void stubs");
+    }
 
     /**
      * Makes freshly written code visible to instruction fetch, after

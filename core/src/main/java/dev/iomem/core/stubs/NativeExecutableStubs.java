@@ -116,6 +116,11 @@ public final class NativeExecutableStubs implements ExecutableStubs {
         return LINKER.downcallHandle(entry, FunctionDescriptor.ofVoid(), Linker.Option.critical(false));
     }
 
+    @Override
+    public MethodHandle link(MemorySegment entry, FunctionDescriptor descriptor, Linker.Option... options) {
+        return LINKER.downcallHandle(entry, descriptor, options);
+    }
+
     private static String errno(MemorySegment state) {
         int e = (int) ERRNO.get(state, 0L);
         return switch (e) {

@@ -4,12 +4,18 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.mockito.InOrder;
 
+import org.junit.jupiter.api.Assumptions;
+
 import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.List;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -63,6 +69,60 @@ class StubPageTest {
         assertThatThrownBy(() -> StubPage.link(untouched, new byte[4097])).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("do not fit");
         verify(untouched, never()).mapWritable(org.mockito.ArgumentMatchers.anyLong());
+    }
+
+    @Test
+    @DisplayName("routines go at cache-line offsets and are linked with their own descriptor and options")
+    void linksRoutines() {
+        MemorySegment page = Arena.ofAuto().allocate(StubPage.BYTES, 4096);
+        ExecutableStubs stubs = mock(ExecutableStubs.class);
+        when(stubs.mapWritable(StubPage.BYTES)).thenReturn(page);
+        MethodHandle nop = MethodHandles.empty(MethodType.methodType(void.class, long.class));
+        when(stubs.link(any(), any(), any(Linker.Option[].class))).thenReturn(nop);
+        FunctionDescriptor fd = FunctionDescriptor.ofVoid(ValueLayout.JAVA_LONG);
+        List<MethodHandle> h = StubPage.link(stubs, List.of(new StubRoutine(new byte[] {1, 2, 3}, fd, List.of()),
+                new StubRoutine(new byte[70], fd, List.of(Linker.Option.critical(true))),
+                new StubRoutine(new byte[] {9}, fd, List.of())));
+        assertThat(h).hasSize(3).containsOnly(nop);
+        assertThat(page.get(ValueLayout.JAVA_BYTE, 2)).isEqualTo((byte) 3);
+        assertThat(page.get(ValueLayout.JAVA_BYTE, 3)).isZero();
+        assertThat(page.get(ValueLayout.JAVA_BYTE, 192)).isEqualTo((byte) 9);
+        InOrder order = inOrder(stubs);
+        order.verify(stubs).makeExecutable(page);
+        order.verify(stubs).link(page.asSlice(0, 3), fd);
+        order.verify(stubs).link(page.asSlice(64, 70), fd, Linker.Option.critical(true));
+        order.verify(stubs).link(page.asSlice(192, 1), fd);
+        verify(stubs, never()).link(any());
+
+        ExecutableStubs untouched = mock(ExecutableStubs.class);
+        assertThatThrownBy(() -> StubPage.link(untouched, List.of())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> StubPage.link(untouched, List.of(new StubRoutine(new byte[4000], fd, List.of()),
+                new StubRoutine(new byte[100], fd, List.of())))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("do not fit");
+        assertThatThrownBy(() -> new StubRoutine(new byte[0], fd, List.of())).isInstanceOf(IllegalArgumentException.class);
+        verify(untouched, never()).mapWritable(org.mockito.ArgumentMatchers.anyLong());
+    }
+
+    @Test
+    @DisplayName("a real routine with arguments runs on x86-64: lea (%rdi,%rsi),%rax; ret adds two longs")
+    void runsRoutineWithArguments() throws Throwable {
+        Assumptions.assumeTrue(Set.of("amd64", "x86_64").contains(System.getProperty("os.arch")), "x86-64 only");
+        FunctionDescriptor fd = FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG);
+        List<MethodHandle> h = StubPage.link(new NativeExecutableStubs(), List.of(
+                new StubRoutine(new byte[] {0x48, (byte) 0x8d, 0x04, 0x37, (byte) 0xc3}, fd, List.of(Linker.Option.critical(false)))));
+        assertThat((long) h.get(0).invokeExact(40L, 2L)).isEqualTo(42L);
+    }
+
+    @Test
+    @DisplayName("stubs that only link ()void refuse a descriptor by default")
+    void defaultRefusesDescriptors() {
+        ExecutableStubs voidOnly = new ExecutableStubs() {
+            @Override public MemorySegment mapWritable(long bytes) { return MemorySegment.NULL; }
+            @Override public void makeExecutable(MemorySegment code) { }
+            @Override public void unmap(MemorySegment code) { }
+            @Override public MethodHandle link(MemorySegment entry) { return null; }
+        };
+        assertThatThrownBy(() -> voidOnly.link(MemorySegment.NULL, FunctionDescriptor.ofVoid()))
+                .isInstanceOf(UnsupportedOperationException.class);
     }
 
     private static void nop() {
