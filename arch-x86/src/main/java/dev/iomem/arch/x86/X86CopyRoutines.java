@@ -205,6 +205,9 @@ final class X86CopyRoutines implements NativeCopyRoutines {
         static final MethodHandle TO;
         static final MethodHandle FROM;
         static final MethodHandle FILL;
+        /** The same routines for a native RAM side: {@code critical(false)}, cheaper per call. */
+        static final MethodHandle TO_NATIVE;
+        static final MethodHandle FROM_NATIVE;
         /** Why the routines are unavailable, or {@code null}. */
         static final String CAUSE;
 
@@ -212,12 +215,16 @@ final class X86CopyRoutines implements NativeCopyRoutines {
             MethodHandle to = null;
             MethodHandle from = null;
             MethodHandle fill = null;
+            MethodHandle toNative = null;
+            MethodHandle fromNative = null;
             String cause;
             try {
                 List<MethodHandle> h = link(new NativeExecutableStubs());
                 to = h.get(0);
                 from = h.get(1);
                 fill = h.get(2);
+                toNative = h.get(3);
+                fromNative = h.get(4);
                 cause = null;
             } catch (IllegalStateException e) {
                 cause = e.getMessage();
@@ -227,6 +234,8 @@ final class X86CopyRoutines implements NativeCopyRoutines {
             TO = to;
             FROM = from;
             FILL = fill;
+            TO_NATIVE = toNative;
+            FROM_NATIVE = fromNative;
             CAUSE = cause;
         }
     }
@@ -235,7 +244,7 @@ final class X86CopyRoutines implements NativeCopyRoutines {
      * Writes the three routines into an executable page and links them.
      *
      * @param stubs the native operations
-     * @return the handles of copy to, copy from and fill, in that order
+     * @return the handles of copy to, copy from and fill, then copy to and from for native RAM only
      * @throws IllegalStateException if this is not an x86-64 JVM, native access is not enabled for
      *                               dev.iomem.core, or the page could not be made executable (W^X)
      */
@@ -247,9 +256,14 @@ final class X86CopyRoutines implements NativeCopyRoutines {
         if (!NativeAccess.enabledFor(NativeExecutableStubs.class)) {
             throw new IllegalStateException("native access is not enabled for dev.iomem.core");
         }
-        List<Linker.Option> critical = List.of(Linker.Option.critical(true));
-        return StubPage.link(stubs, List.of(new StubRoutine(TO_IO, COPY, critical),
-                new StubRoutine(FROM_IO, COPY, critical), new StubRoutine(FILL_IO, FILL, critical)));
+        // critical(true) lets the RAM side be a heap segment (the GC is held off for the call);
+        // critical(false) handles take native segments only and cost less per call. Fill has no
+        // RAM side.
+        List<Linker.Option> heap = List.of(Linker.Option.critical(true));
+        List<Linker.Option> nativeOnly = List.of(Linker.Option.critical(false));
+        return StubPage.link(stubs, List.of(new StubRoutine(TO_IO, COPY, heap),
+                new StubRoutine(FROM_IO, COPY, heap), new StubRoutine(FILL_IO, FILL, nativeOnly),
+                new StubRoutine(TO_IO, COPY, nativeOnly), new StubRoutine(FROM_IO, COPY, nativeOnly)));
     }
 
     /** {@return whether the routines are linked and usable: links them on first call} */
@@ -281,7 +295,11 @@ final class X86CopyRoutines implements NativeCopyRoutines {
     @Override
     public void copyToIo(MemorySegment io, long ioOffset, MemorySegment src, long n) {
         try {
-            Linked.TO.invokeExact(io, ioOffset, src, n);
+            if (src.isNative()) {
+                Linked.TO_NATIVE.invokeExact(io, ioOffset, src, n);
+            } else {
+                Linked.TO.invokeExact(io, ioOffset, src, n);
+            }
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
@@ -292,7 +310,11 @@ final class X86CopyRoutines implements NativeCopyRoutines {
     @Override
     public void copyFromIo(MemorySegment io, long ioOffset, MemorySegment dst, long n) {
         try {
-            Linked.FROM.invokeExact(io, ioOffset, dst, n);
+            if (dst.isNative()) {
+                Linked.FROM_NATIVE.invokeExact(io, ioOffset, dst, n);
+            } else {
+                Linked.FROM.invokeExact(io, ioOffset, dst, n);
+            }
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {

@@ -134,6 +134,14 @@ public final class RuleDrivenAccessor implements IoAccessor {
     private MemorySegment store16;
     private MemorySegment store32;
     private MemorySegment store64;
+    /*
+     * The same for copies and fills with native routines: this accessor's window of the mapping,
+     * or null (no routines for these rules, closed, or for writes a read-only window). The
+     * routines get the window and the offset; the bounds test stays here, since a downcall checks
+     * only that the window's arena is alive and owned by this thread.
+     */
+    private MemorySegment nativeReads;
+    private MemorySegment nativeWrites;
 
     private RuleDrivenAccessor(IoBus bus, AccessRules rules, Barriers barriers, Root root, long base, long size, boolean isRoot) {
         this.bus = bus;
@@ -172,6 +180,10 @@ public final class RuleDrivenAccessor implements IoAccessor {
         }
         this.nativeCopies = bus instanceof MappedBus m && m.routines() != null && m.routines().issuesPlanOf(rules)
                 && (m.segment().address() & (copyWidth - 1)) == 0 ? m.routines() : null;
+        if (nativeCopies != null) {
+            this.nativeReads = mappedForReads.asSlice(base, size);
+            this.nativeWrites = mapped != null ? nativeReads : null;
+        }
     }
 
     /**
@@ -593,16 +605,22 @@ public final class RuleDrivenAccessor implements IoAccessor {
     public void copyToIo(MemorySegment src, long ioOffset) {
         Objects.requireNonNull(src, "src");
         long len = src.byteSize();
-        long at = range(ioOffset, len, "copyToIo");
-        writable("copyToIo");
-        NativeCopyRoutines routines = nativeCopies;
-        if (routines != null) {
+        MemorySegment io = nativeWrites;
+        if (io != null && ioOffset >= 0 && ioOffset <= io.byteSize() - len) {
             // No usable(): the downcall checks src's arena and thread before the call.
             if (len > 0) {
-                routines.copyToIo(mappedForReads, at, src, len);
+                nativeCopies.copyToIo(io, ioOffset, src, len);
             }
             return;
         }
+        javaCopyToIo(src, ioOffset, len);
+    }
+
+    // Kept out of the public method so that the native path above stays small enough for the
+    // JIT to inline into the caller: the validation and the Java loop of the plan.
+    private void javaCopyToIo(MemorySegment src, long ioOffset, long len) {
+        long at = range(ioOffset, len, "copyToIo");
+        writable("copyToIo");
         usable(src, len);
         if (block) {
             blockCopyToIo(src, at, len);
@@ -658,14 +676,20 @@ public final class RuleDrivenAccessor implements IoAccessor {
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("copyFromIo into a read-only segment");
         }
-        long at = range(ioOffset, len, "copyFromIo");
-        NativeCopyRoutines routines = nativeCopies;
-        if (routines != null) {
+        MemorySegment io = nativeReads;
+        if (io != null && ioOffset >= 0 && ioOffset <= io.byteSize() - len) {
             if (len > 0) {
-                routines.copyFromIo(mappedForReads, at, dst, len);
+                nativeCopies.copyFromIo(io, ioOffset, dst, len);
             }
             return;
         }
+        javaCopyFromIo(ioOffset, dst, len);
+    }
+
+    // Kept out of the public method so that the native path above stays small enough for the
+    // JIT to inline into the caller: the validation and the Java loop of the plan.
+    private void javaCopyFromIo(long ioOffset, MemorySegment dst, long len) {
+        long at = range(ioOffset, len, "copyFromIo");
         usable(dst, len);
         long raw = 0;
         int w = copyWidth;
@@ -696,15 +720,21 @@ public final class RuleDrivenAccessor implements IoAccessor {
 
     @Override
     public void fillIo(long ioOffset, long length, byte value) {
-        long at = range(ioOffset, length, "fillIo");
-        writable("fillIo");
-        NativeCopyRoutines routines = nativeCopies;
-        if (routines != null) {
+        MemorySegment io = nativeWrites;
+        if (io != null && length >= 0 && ioOffset >= 0 && ioOffset <= io.byteSize() - length) {
             if (length > 0) {
-                routines.fillIo(mappedForReads, at, value, length);
+                nativeCopies.fillIo(io, ioOffset, value, length);
             }
             return;
         }
+        javaFillIo(ioOffset, length, value);
+    }
+
+    // Kept out of the public method so that the native path above stays small enough for the
+    // JIT to inline into the caller: the validation and the Java loop of the plan.
+    private void javaFillIo(long ioOffset, long length, byte value) {
+        long at = range(ioOffset, length, "fillIo");
+        writable("fillIo");
         long pattern = (value & 0xffL) * 0x0101_0101_0101_0101L;
         if (block) {
             // s390x zpci_memset_io: fill a buffer, then copy it with the same plan as a copy.
@@ -810,6 +840,7 @@ public final class RuleDrivenAccessor implements IoAccessor {
     private void dropWindows() {
         load8 = load16 = load32 = load64 = null;
         store8 = store16 = store32 = store64 = null;
+        nativeReads = nativeWrites = null;
     }
 
     @Override

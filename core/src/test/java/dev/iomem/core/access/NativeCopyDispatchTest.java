@@ -43,17 +43,17 @@ class NativeCopyDispatchTest {
 
         @Override
         public void copyToIo(MemorySegment io, long ioOffset, MemorySegment src, long n) {
-            calls.add("to " + io.address() + "+" + ioOffset + " from " + src.address() + " n " + n);
+            calls.add("to " + (io.address() + ioOffset) + " of " + io.byteSize() + " from " + src.address() + " n " + n);
         }
 
         @Override
         public void copyFromIo(MemorySegment io, long ioOffset, MemorySegment dst, long n) {
-            calls.add("from " + io.address() + "+" + ioOffset + " to " + dst.address() + " n " + n);
+            calls.add("from " + (io.address() + ioOffset) + " of " + io.byteSize() + " to " + dst.address() + " n " + n);
         }
 
         @Override
         public void fillIo(MemorySegment io, long ioOffset, byte value, long n) {
-            calls.add("fill " + io.address() + "+" + ioOffset + " with " + value + " n " + n);
+            calls.add("fill " + (io.address() + ioOffset) + " of " + io.byteSize() + " with " + value + " n " + n);
         }
     }
 
@@ -65,7 +65,7 @@ class NativeCopyDispatchTest {
     }
 
     @Test
-    @DisplayName("copies and fills of a validated range go to the routines with the window, its offset (slices included) and the RAM segment")
+    @DisplayName("copies and fills of a validated range go to the routines with the accessor's window (a slice's own), the offset and the RAM segment")
     void dispatches() {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment window = a.allocate(4096, 4096);
@@ -78,16 +78,17 @@ class NativeCopyDispatchTest {
             io.slice(1024, 1024).copyToIo(ram.asSlice(1, 10), 1);
             long w = window.address();
             assertThat(r.calls).containsExactly(
-                    "to " + w + "+3 from " + ram.address() + " n 100",
-                    "from " + w + "+5 to " + ram.address() + " n 100",
-                    "fill " + w + "+7 with 90 n 9",
-                    "to " + w + "+1025 from " + (ram.address() + 1) + " n 10");
+                    "to " + (w + 3) + " of 4096 from " + ram.address() + " n 100",
+                    "from " + (w + 5) + " of 4096 to " + ram.address() + " n 100",
+                    "fill " + (w + 7) + " of 4096 with 90 n 9",
+                    // a slice's routines get only the slice's window
+                    "to " + (w + 1025) + " of 1024 from " + (ram.address() + 1) + " n 10");
             assertThat(window.mismatch(a.allocate(4096))).as("the Java loops did not run").isEqualTo(-1);
         }
     }
 
     @Test
-    @DisplayName("nothing reaches the routines for a bad range, a closed accessor, a read-only window or destination, or zero bytes")
+    @DisplayName("nothing reaches the routines for a bad range, a closed accessor or a slice of a closed root, a read-only window or destination, or zero bytes")
     void validatesFirst() {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment window = a.allocate(4096, 4096);
@@ -103,8 +104,15 @@ class NativeCopyDispatchTest {
             IoAccessor ro = over(window, true, r);
             assertThatThrownBy(() -> ro.copyToIo(ram, 0)).isInstanceOf(IllegalStateException.class).hasMessageContaining("read-only");
             assertThatThrownBy(() -> ro.fillIo(0, 1, (byte) 1)).isInstanceOf(IllegalStateException.class).hasMessageContaining("read-only");
+            IoAccessor slice = io.slice(64, 128);
             io.close();
             assertThatThrownBy(() -> io.copyToIo(ram, 0)).isInstanceOf(AccessorClosedException.class);
+            assertThatThrownBy(() -> io.copyFromIo(0, ram)).isInstanceOf(AccessorClosedException.class);
+            assertThatThrownBy(() -> io.fillIo(0, 4, (byte) 1)).isInstanceOf(AccessorClosedException.class);
+            // the root's close reaches a slice made before it
+            assertThatThrownBy(() -> slice.copyToIo(ram, 0)).isInstanceOf(AccessorClosedException.class);
+            assertThatThrownBy(() -> slice.copyFromIo(0, ram)).isInstanceOf(AccessorClosedException.class);
+            assertThatThrownBy(() -> slice.fillIo(0, 4, (byte) 1)).isInstanceOf(AccessorClosedException.class);
             assertThat(r.calls).isEmpty();
             ro.copyFromIo(0, ram);
             assertThat(r.calls).as("reading a read-only window is allowed").hasSize(1);
