@@ -84,6 +84,14 @@ public final class BenchMain {
             ratio(ratios, scores, "B1." + pair[0] + "/raw", "ScalarBench." + pair[0], "ScalarBench." + pair[1], "<=", 1.10,
                     "time of the accessor over time of the raw VarHandle access");
         }
+        for (String[] pair : new String[][] {{"read32Relaxed", "holderGetOpaque"}, {"write32Relaxed", "holderSetOpaque"}}) {
+            contextRatio(ratios, scores, "B1." + pair[0] + "/holder", "ScalarBench." + pair[0], "ScalarBench." + pair[1],
+                    "time of the accessor over time of the raw access through a one-field holder object (B1's floor for any API object)");
+        }
+        for (String[] pair : new String[][] {{"holderGetOpaque", "rawGetOpaque"}, {"holderSetOpaque", "rawSetOpaque"}}) {
+            contextRatio(ratios, scores, "B1." + pair[0] + "/raw", "ScalarBench." + pair[0], "ScalarBench." + pair[1],
+                    "time of the raw access through a one-field holder object over the raw access: what an object indirection costs");
+        }
         for (String op : new String[] {"copyToIo", "copyFromIo", "fillIo"}) {
             for (String size : new String[] {"64", "4096", "65536", "1048576"}) {
                 for (String off : new String[] {"0", "3"}) {

@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * B1: one 32-bit register access through {@code IoAccessor} on {@code MappedBus}, against a raw
  * VarHandle access of the same access mode on the same segment. Target: accessor / raw &lt;= 1.10.
+ * For context, the same raw access through a one-field holder object ({@link RegisterHolder}):
+ * the cost of any API object, which the accessor cannot go below.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -34,6 +36,7 @@ public class ScalarBench {
     // Both sides hold what they access directly: the accessor, and the raw segment.
     private IoAccessor accessor;
     private MemorySegment segment;
+    private RegisterHolder holder;
     private int value;
 
     /** Opens the simulated BAR. */
@@ -42,6 +45,7 @@ public class ScalarBench {
         bar = new SimulatedBar(4096);
         accessor = bar.accessor;
         segment = bar.memory;
+        holder = RegisterHolder.of(segment);
     }
 
     /** Closes it. */
@@ -72,6 +76,18 @@ public class ScalarBench {
     @Benchmark
     public void rawSetOpaque() {
         INT.setOpaque(segment, REG, value++);
+    }
+
+    /** @return the register, raw opaque through a one-field holder object: B1's floor (context) */
+    @Benchmark
+    public int holderGetOpaque() {
+        return holder.read32(REG);
+    }
+
+    /** Writes the register, raw opaque through a one-field holder object: B1's floor (context). */
+    @Benchmark
+    public void holderSetOpaque() {
+        holder.write32(REG, value++);
     }
 
     /** @return the register, through the accessor with x86's ordered-read barrier */
