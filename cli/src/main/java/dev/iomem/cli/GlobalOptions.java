@@ -46,7 +46,7 @@ final class GlobalOptions {
 
     /** {@return the explicit backend choice, if any} */
     Optional<BackendChoice> choice() {
-        return BackendChoice.resolve(backend, System.getProperties(), System.getenv());
+        return BackendChoice.resolve(backend, "--backend", System.getProperties(), System.getenv());
     }
 
     /** {@return the selected platform} */

@@ -52,7 +52,7 @@ public final class Iomem {
      * @throws NoBackendAvailableException if nothing is chosen and no backend is available
      */
     public static IoPlatform platform(String name) {
-        Optional<BackendChoice> choice = BackendChoice.resolve(name, System.getProperties(), System.getenv());
+        Optional<BackendChoice> choice = BackendChoice.resolve(name, "Iomem.platform(name)", System.getProperties(), System.getenv());
         return discovery().select(choice);
     }
 

@@ -136,14 +136,14 @@ class BackendDiscoveryTest {
         Properties props = new Properties();
         props.setProperty(Iomem.BACKEND_PROPERTY, "from-property");
         Map<String, String> env = Map.of(Iomem.BACKEND_ENV, "from-env");
-        assertThat(BackendChoice.resolve("from-cli", props, env)).get().extracting(BackendChoice::name).isEqualTo("from-cli");
-        assertThat(BackendChoice.resolve(null, props, env)).get()
+        assertThat(BackendChoice.resolve("from-cli", "--backend", props, env)).get().extracting(BackendChoice::name).isEqualTo("from-cli");
+        assertThat(BackendChoice.resolve(null, "--backend", props, env)).get()
                 .satisfies(c -> assertThat(c.name()).isEqualTo("from-property"))
                 .satisfies(c -> assertThat(c.source()).isEqualTo("-Diomem.backend"));
-        assertThat(BackendChoice.resolve(null, new Properties(), env)).get()
+        assertThat(BackendChoice.resolve(null, "--backend", new Properties(), env)).get()
                 .satisfies(c -> assertThat(c.name()).isEqualTo("from-env"))
                 .satisfies(c -> assertThat(c.source()).isEqualTo("environment variable IOMEM_BACKEND"));
-        assertThat(BackendChoice.resolve("  ", new Properties(), Map.of())).isEmpty();
+        assertThat(BackendChoice.resolve("  ", "--backend", new Properties(), Map.of())).isEmpty();
     }
 
     @Test

@@ -39,6 +39,9 @@ class CompiledCodeTest {
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/objdump")), "objdump (binutils) is needed to read the JIT's raw code");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UnlockDiagnosticVMOptions", "-XX:-TieredCompilation",
+                // -Xbatch: a hot method is compiled before it runs on, so every one is compiled
+                // by the end of the workload, not whenever the compiler thread gets to it.
+                "-Xbatch",
                 "-XX:CompileCommand=quiet",
                 "-XX:CompileCommand=dontinline,dev.iomem.core.access.RuleDrivenAccessor::*",
                 "-XX:CompileCommand=print,dev.iomem.core.access.RuleDrivenAccessor::*",

@@ -532,7 +532,7 @@ class BadInputCatalogueTest {
                     r -> BackendDiscovery.discover(BadInputCatalogueTest.class.getClassLoader())
                             .select(Optional.of(new BackendChoice("nonesuch", "catalogue")))),
             refused("an unknown backend through the Iomem entry point", UnknownBackendException.class,
-                    "unknown backend \"nonesuch\" (from --backend)", r -> Iomem.platform("nonesuch")),
+                    "unknown backend \"nonesuch\" (from Iomem.platform(name))", r -> Iomem.platform("nonesuch")),
             refused("a blank backend name", IAE, "empty backend name from catalogue", r -> new BackendChoice("  ", "catalogue")),
             refused("a backend from a plugin jar that fails to load", UnknownBackendException.class,
                     "failed to load: MissingBackend",
