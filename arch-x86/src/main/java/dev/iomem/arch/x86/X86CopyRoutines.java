@@ -23,8 +23,9 @@ import java.util.Set;
  * The x86 copies and fills ({@code arch/x86/lib/iomem.c}'s algorithm: the device side aligned with
  * a 1-byte access if its address is odd, then a 2-byte access if it is 2 mod 4 and at least 2
  * bytes remain, a body of 4-byte accesses, then a 2- and a 1-byte tail, ascending) as three
- * x86-64 machine-code routines, called through {@code Linker.Option.critical(true)} downcalls
- * (no thread-state transition; heap segments allowed on the RAM side).
+ * x86-64 machine-code routines, called through critical downcalls (no thread-state transition):
+ * {@code Linker.Option.critical(false)} when the RAM side is native memory and for fills, and
+ * {@code critical(true)} when it is a heap segment (the GC is held off for the call).
  *
  * <p>Why native: on JDK 25, C2 compiles an opaque VarHandle store in a loop to about 2 ns, while
  * the same single store from native code costs about 0.3 ns; the Java loop reaches 0.1 - 0.25 of
