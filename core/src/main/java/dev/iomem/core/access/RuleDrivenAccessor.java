@@ -239,8 +239,12 @@ public final class RuleDrivenAccessor implements IoAccessor {
     private long scalar(long offset, int n, int widthBit, String what) {
         long at = base + offset;
         // One sign test for every rule: each term is negative exactly when its rule is broken
-        // (out of range; width denied; misaligned, as -(low bits); boundary crossed).
-        long bad = offset | (size - n - offset)
+        // (out of range; width denied; misaligned, as -(low bits); boundary crossed). The range
+        // takes three terms: (size - n) - offset overflows to a positive value when the window is
+        // smaller than the access and the offset huge, so a window smaller than the access is a
+        // term of its own, and the subtraction is only trusted when both sides are non-negative.
+        long room = size - n;
+        long bad = offset | room | (room - offset)
                 | ((long) (allowedWidths & widthBit) - 1)
                 | -(at & alignMask & (n - 1))
                 | -((at ^ (at + n - 1)) & crossMask);

@@ -170,6 +170,26 @@ class RuleDrivenAccessorTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("allRules")
+    @DisplayName("a window smaller than the access refuses a huge offset: the bounds arithmetic does not overflow into a pass")
+    void smallWindowHugeOffset(AccessRules rules) {
+        // Found by MappedScalarFuzzTest: (size - n) - offset wrapped to a positive value for a
+        // 0..7-byte window and an offset near Long.MAX_VALUE, and the access went to the bus.
+        RecordingBus bus = bus(rules, 4096);
+        IoAccessor io = RuleDrivenAccessor.over(bus, rules, bus);
+        for (long size = 0; size < 8; size++) {
+            IoAccessor small = io.slice(128, size);
+            for (long offset : new long[] {Long.MAX_VALUE, Long.MAX_VALUE - 3, Long.MAX_VALUE - 7}) {
+                assertThatThrownBy(() -> small.write64(offset, 1)).isInstanceOf(OutOfBoundsAccessException.class);
+                assertThatThrownBy(() -> small.read64Relaxed(offset)).isInstanceOf(OutOfBoundsAccessException.class);
+                assertThatThrownBy(() -> small.write(offset, Width.INT, 1)).isInstanceOf(OutOfBoundsAccessException.class);
+                assertThatThrownBy(() -> small.read16(offset)).isInstanceOf(OutOfBoundsAccessException.class);
+            }
+        }
+        assertThat(bus.log).isEmpty();
+    }
+
     @Test
     @DisplayName("a width forbidden by a quirk throws WidthNotAllowedException naming the quirk, with no traffic")
     void quirkWidth() {
