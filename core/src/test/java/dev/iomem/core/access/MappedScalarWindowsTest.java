@@ -43,25 +43,6 @@ class MappedScalarWindowsTest {
     private static final int SIZE = 4096;
     private static final AccessRules NO64 = CopyPlannerTest.X86.withQuirk(DeviceQuirk.forbidWidths("no-64-bit", Width.LONG));
 
-    /** One fixed-width method of IoAccessor, chosen by width, direction and ordering. */
-    private static long access(IoAccessor io, Width w, boolean write, boolean ordered, long offset, long value) {
-        return switch (w) {
-            case BYTE -> write ? run(() -> { if (ordered) io.write8(offset, (byte) value); else io.write8Relaxed(offset, (byte) value); })
-                    : (ordered ? io.read8(offset) : io.read8Relaxed(offset)) & 0xffL;
-            case SHORT -> write ? run(() -> { if (ordered) io.write16(offset, (short) value); else io.write16Relaxed(offset, (short) value); })
-                    : (ordered ? io.read16(offset) : io.read16Relaxed(offset)) & 0xffffL;
-            case INT -> write ? run(() -> { if (ordered) io.write32(offset, (int) value); else io.write32Relaxed(offset, (int) value); })
-                    : (ordered ? io.read32(offset) : io.read32Relaxed(offset)) & 0xffff_ffffL;
-            case LONG -> write ? run(() -> { if (ordered) io.write64(offset, value); else io.write64Relaxed(offset, value); })
-                    : ordered ? io.read64(offset) : io.read64Relaxed(offset);
-        };
-    }
-
-    private static long run(Runnable r) {
-        r.run();
-        return 0;
-    }
-
     /** The exception the rules demand for an access, or null if it is legal. */
     private static Class<? extends RuntimeException> expected(AccessRules rules, long base, long size, long offset, Width w) {
         int n = w.bytes();
@@ -97,12 +78,12 @@ class MappedScalarWindowsTest {
                     String what = rules.name() + " base " + base + " " + w + (ordered ? " ordered" : " relaxed") + " at " + off;
                     byte[] before = seg.toArray(ValueLayout.JAVA_BYTE);
                     if (bad != null) {
-                        assertThatThrownBy(() -> access(io, w, true, ordered, off, value)).as(what).isInstanceOf(bad);
-                        assertThatThrownBy(() -> access(io, w, false, ordered, off, 0)).as(what).isInstanceOf(bad);
+                        assertThatThrownBy(() -> FixedWidthCalls.call(io, w, true, ordered, off, value)).as(what).isInstanceOf(bad);
+                        assertThatThrownBy(() -> FixedWidthCalls.call(io, w, false, ordered, off, 0)).as(what).isInstanceOf(bad);
                         assertThat(seg.toArray(ValueLayout.JAVA_BYTE)).as(what + ": a refused store changed the mapping").isEqualTo(before);
                     } else {
-                        access(io, w, true, ordered, off, value);
-                        assertThat(access(io, w, false, ordered, off, 0)).as(what).isEqualTo(value & w.mask());
+                        FixedWidthCalls.call(io, w, true, ordered, off, value);
+                        assertThat(FixedWidthCalls.call(io, w, false, ordered, off, 0)).as(what).isEqualTo(value & w.mask());
                         // little-endian on the device, at the device address base + offset
                         assertThat(seg.get(ValueLayout.JAVA_BYTE, base + off)).as(what).isEqualTo((byte) 0x11);
                         assertThat(seg.get(ValueLayout.JAVA_BYTE, base + off + w.bytes() - 1)).as(what)
@@ -163,8 +144,8 @@ class MappedScalarWindowsTest {
             for (IoAccessor a : List.of(root, slice, inner, other)) {
                 for (Width w : Width.values()) {
                     for (boolean ordered : new boolean[] {false, true}) {
-                        assertThatThrownBy(() -> access(a, w, true, ordered, 0, 5)).as("%s %s", a, w).isInstanceOf(AccessorClosedException.class);
-                        assertThatThrownBy(() -> access(a, w, false, ordered, 0, 0)).as("%s %s", a, w).isInstanceOf(AccessorClosedException.class);
+                        assertThatThrownBy(() -> FixedWidthCalls.call(a, w, true, ordered, 0, 5)).as("%s %s", a, w).isInstanceOf(AccessorClosedException.class);
+                        assertThatThrownBy(() -> FixedWidthCalls.call(a, w, false, ordered, 0, 0)).as("%s %s", a, w).isInstanceOf(AccessorClosedException.class);
                     }
                 }
                 // the closed state comes first, even for an access that is also out of range
@@ -200,7 +181,7 @@ class MappedScalarWindowsTest {
             byte[] before = seg.toArray(ValueLayout.JAVA_BYTE);
             for (Width w : Width.values()) {
                 for (boolean ordered : new boolean[] {false, true}) {
-                    assertThatThrownBy(() -> access(io, w, true, ordered, 16, 1))
+                    assertThatThrownBy(() -> FixedWidthCalls.call(io, w, true, ordered, 16, 1))
                             .isInstanceOf(IllegalStateException.class).hasMessageContaining("read-only");
                 }
             }

@@ -12,6 +12,7 @@ import dev.iomem.api.MisalignedAccessException;
 import dev.iomem.api.OutOfBoundsAccessException;
 import dev.iomem.api.Width;
 import dev.iomem.api.WidthNotAllowedException;
+import dev.iomem.core.access.FixedWidthCalls;
 import dev.iomem.core.access.MappedBus;
 import dev.iomem.core.access.RuleDrivenAccessor;
 import dev.iomem.spi.Barriers;
@@ -89,13 +90,13 @@ class MappedScalarFuzzTest {
                 byte[] before = mem.toArray(ValueLayout.JAVA_BYTE);
                 IoAccessor a = io;
                 if (expected != null) {
-                    assertThatThrownBy(() -> access(a, w, write, ordered, offset, value)).as(what).isExactlyInstanceOf(expected);
+                    assertThatThrownBy(() -> FixedWidthCalls.call(a, w, write, ordered, offset, value)).as(what).isExactlyInstanceOf(expected);
                     assertThat(mem.toArray(ValueLayout.JAVA_BYTE)).as(what + ": memory changed").isEqualTo(before);
                     continue;
                 }
                 long at = base + offset;
                 if (write) {
-                    access(a, w, true, ordered, offset, value);
+                    FixedWidthCalls.call(a, w, true, ordered, offset, value);
                     for (int b = 0; b < SIZE; b++) {
                         byte want = b >= at && b < at + w.bytes() ? (byte) (value >>> (8 * (b - at))) : before[b];
                         assertThat(mem.get(ValueLayout.JAVA_BYTE, b)).as(what + ": byte " + b).isEqualTo(want);
@@ -105,7 +106,7 @@ class MappedScalarFuzzTest {
                     for (int b = w.bytes() - 1; b >= 0; b--) {
                         want = (want << 8) | (before[(int) at + b] & 0xffL);
                     }
-                    assertThat(access(a, w, false, ordered, offset, 0)).as(what).isEqualTo(want);
+                    assertThat(FixedWidthCalls.call(a, w, false, ordered, offset, 0)).as(what).isEqualTo(want);
                 }
             }
             root.close();
@@ -129,23 +130,5 @@ class MappedScalarFuzzTest {
             return MisalignedAccessException.class;
         }
         return readOnlyWrite ? IllegalStateException.class : null;
-    }
-
-    private static long access(IoAccessor io, Width w, boolean write, boolean ordered, long offset, long value) {
-        if (write) {
-            switch (w) {
-                case BYTE -> { if (ordered) io.write8(offset, (byte) value); else io.write8Relaxed(offset, (byte) value); }
-                case SHORT -> { if (ordered) io.write16(offset, (short) value); else io.write16Relaxed(offset, (short) value); }
-                case INT -> { if (ordered) io.write32(offset, (int) value); else io.write32Relaxed(offset, (int) value); }
-                case LONG -> { if (ordered) io.write64(offset, value); else io.write64Relaxed(offset, value); }
-            }
-            return 0;
-        }
-        return switch (w) {
-            case BYTE -> (ordered ? io.read8(offset) : io.read8Relaxed(offset)) & 0xffL;
-            case SHORT -> (ordered ? io.read16(offset) : io.read16Relaxed(offset)) & 0xffffL;
-            case INT -> (ordered ? io.read32(offset) : io.read32Relaxed(offset)) & 0xffff_ffffL;
-            case LONG -> ordered ? io.read64(offset) : io.read64Relaxed(offset);
-        };
     }
 }
