@@ -29,6 +29,13 @@ import java.util.Objects;
  * <p>Each instance is a window {@code [base, base + size)} of one bus; slices share the bus and
  * a root whose close closes them all. The scalar paths allocate nothing.
  *
+ * <p>Over a {@link MappedBus}, a scalar of an allowed width goes straight to this accessor's
+ * slice of the mapping, whose FFM checks (bounds, the mapping arena's liveness) are part of the
+ * validation, and whose failures are translated into the exceptions below; everything else takes
+ * the slow path, which checks every rule first. Copies and fills go to the bus's
+ * {@link NativeCopyRoutines} when those issue exactly this window's plan, else to a Java loop of
+ * the plan. Either way nothing reaches the device before every check has passed.
+ *
  * <p>A write (scalar, copy or fill) through a window mapped read-only (a bus whose
  * {@link IoBus#isReadOnly()} is true, as for {@code iomem peek}'s mapping) is refused with an
  * {@link IllegalStateException} after the checks above and before any barrier or bus call.
