@@ -47,6 +47,10 @@ public final class RuleDrivenAccessor implements IoAccessor {
     private static final ValueLayout.OfInt RAM_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong RAM_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
+    // The names of read(offset, width) and write(...) for messages, made once rather than per call.
+    private static final String[] READ_NAMES = {"read8", "read16", "read32", "read64"};
+    private static final String[] WRITE_NAMES = {"write8", "write16", "write32", "write64"};
+
     /**
      * Shared by a root accessor and all its slices: the closed flag, and the slices whose fast
      * windows the root's close must drop (weakly held, so short-lived slices are not kept).
@@ -243,7 +247,9 @@ public final class RuleDrivenAccessor implements IoAccessor {
      * Checks a scalar access of {@code n} bytes and returns its bus offset. One branch on the
      * fast path; {@link #refusal} works out which rule was broken.
      */
-    private long scalar(long offset, int n, int widthBit, String what) {
+    private long scalar(long offset, Width w, String what) {
+        int n = w.bytes();
+        int widthBit = 1 << w.ordinal();
         long at = base + offset;
         // One sign test for every rule: each term is negative exactly when its rule is broken
         // (out of range; width denied; misaligned, as -(low bits); boundary crossed). The range
@@ -256,13 +262,9 @@ public final class RuleDrivenAccessor implements IoAccessor {
                 | -(at & alignMask & (n - 1))
                 | -((at ^ (at + n - 1)) & crossMask);
         if (bad < 0 || closed || root.closed) {
-            throw refusal(offset, Width.ofBytes(n), what);
+            throw refusal(offset, w, what);
         }
         return at;
-    }
-
-    private long scalar(long offset, Width w, String what) {
-        return scalar(offset, w.bytes(), 1 << w.ordinal(), what);
     }
 
     private RuntimeException refusal(long offset, Width w, String what) {
@@ -596,7 +598,7 @@ public final class RuleDrivenAccessor implements IoAccessor {
     @Override
     public long read(long offset, Width width) {
         Objects.requireNonNull(width, "width");
-        long v = bus.load(scalar(offset, width, "read" + width.bits()), width);
+        long v = bus.load(scalar(offset, width, READ_NAMES[width.ordinal()]), width);
         barriers.afterOrderedRead();
         return v & width.mask();
     }
@@ -604,8 +606,9 @@ public final class RuleDrivenAccessor implements IoAccessor {
     @Override
     public void write(long offset, Width width, long value) {
         Objects.requireNonNull(width, "width");
-        long at = scalar(offset, width, "write" + width.bits());
-        writable("write" + width.bits());
+        String what = WRITE_NAMES[width.ordinal()];
+        long at = scalar(offset, width, what);
+        writable(what);
         barriers.beforeOrderedWrite();
         bus.store(at, width, value & width.mask());
     }
