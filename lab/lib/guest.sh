@@ -1,0 +1,127 @@
+# Sourced by lab/run: boots one guest, brings back its results, checks the device trace.
+
+# QEMU from the cache, run through its own loader so that trixie's libraries never touch the
+# host's (installing trixie's QEMU on Debian 12 would upgrade libc and ~120 packages).
+lab_qemu() { # ARCH ARGS...
+  local arch=$1 q="$LAB_IMAGES/qemu"; shift
+  QEMU_MODULE_DIR="$q/usr/lib/x86_64-linux-gnu/qemu" \
+    "$q/usr/lib64/ld-linux-x86-64.so.2" --library-path "$q/usr/lib/x86_64-linux-gnu" \
+    "$q/usr/bin/qemu-system-$arch" -L "$q/usr/share/qemu" -L "$q/usr/share/seabios" "$@"
+}
+
+# Machine and devices per architecture. edu is on x86-64 and arm64 (QEMU's s390x build has
+# none). The NVMe CMB (1 MiB, BAR 2) is the memory-like target of the copy traces.
+lab_machine_args() { # ARCH IOMMU
+  local arch=$1 iommu=$2
+  case $arch in
+    x86_64)
+      if [ "$iommu" = yes ]; then
+        echo "-machine q35,kernel-irqchip=split -cpu max -device intel-iommu,intremap=on"
+      else
+        echo "-machine q35 -cpu max"
+      fi
+      echo "-device nvme,serial=lab0,cmb_size_mb=1,drive=nv0 -device edu" ;;
+    aarch64)
+      if [ "$iommu" = yes ]; then
+        echo "-machine virt,gic-version=3,iommu=smmuv3 -cpu max,pauth-impdef=on"
+      else
+        echo "-machine virt,gic-version=3 -cpu max,pauth-impdef=on"
+      fi
+      echo "-device nvme,serial=lab0,cmb_size_mb=1,drive=nv0 -device edu" ;;
+    s390x)
+      echo "-machine s390-ccw-virtio -cpu max -device nvme,serial=lab0,cmb_size_mb=1,drive=nv0" ;;
+  esac
+}
+
+lab_kernel_args() { # ARCH IOMMU
+  local a="console=$(lab_console "$1") quiet panic=-1 rdinit=/init"
+  [ "$1" = x86_64 ] && [ "$2" = yes ] && a="$a intel_iommu=on"
+  echo "$a lab.iommu=$2"
+}
+
+lab_run_guest() { # ARCH RUN_DIR IOMMU TIMEOUT
+  local arch=$1 dir=$2 iommu=$3 limit=$4 console="$2/console.log" t0 rc status
+  t0=$(date +%s)
+  # The payload: the project's jars and the guest's test runner, appended as a second cpio.
+  rm -rf "$dir/payload" && mkdir -p "$dir/payload/lab" && cp -a "$payload/." "$dir/payload/lab/"
+  echo "arch=$arch iommu=$iommu" >"$dir/payload/lab/lab.conf"
+  (cd "$dir/payload" && find . -print0 | cpio --null -o -H newc --quiet) >"$dir/payload.cpio"
+  cat "$LAB_IMAGES/$arch/base.cpio" "$dir/payload.cpio" >"$dir/initrd"
+  rm -rf "$dir/payload"
+  truncate -s 64M "$dir/nvme.img"
+  lab_say "$arch: booting $(cat "$LAB_IMAGES/$arch/kernel-version") (iommu: $iommu, limit ${limit} s)"
+  # shellcheck disable=SC2046
+  set +e
+  timeout --kill-after=10 "$limit" bash -c 'source "$0"; LAB_IMAGES="$1"; shift; lab_qemu "$@"' \
+    "$lab_dir/lib/guest.sh" "$LAB_IMAGES" "$arch" \
+    $(lab_machine_args "$arch" "$iommu") -m 2048 -smp 2 -nodefaults -display none -no-reboot \
+    -serial stdio -monitor none \
+    -drive "file=$dir/nvme.img,if=none,id=nv0,format=raw" \
+    -kernel "$LAB_IMAGES/$arch/vmlinuz" -initrd "$dir/initrd" -append "$(lab_kernel_args "$arch" "$iommu")" \
+    -trace memory_region_ops_read -trace memory_region_ops_write -D "$dir/qemu-trace.log" \
+    </dev/null 2>"$dir/qemu-stderr.log" | lab_progress "$arch" >"$console"
+  rc=${PIPESTATUS[0]}
+  set -e
+  rm -f "$dir/initrd" "$dir/nvme.img"
+  local took=$(( $(date +%s) - t0 ))
+  echo "$took" >"$dir/seconds"
+  if grep -q "Kernel panic" "$console"; then
+    lab_guest_failed "$arch" "$dir" "kernel panic: $(grep -m1 'Kernel panic' "$console" | tr -d '\r')"; return 1
+  fi
+  if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+    lab_guest_failed "$arch" "$dir" "the guest hung: killed after $limit s (last line: $(tail -n 1 "$console" | tr -d '\r' | cut -c1-120))"; return 1
+  fi
+  if ! grep -q "@@LAB-RESULTS-END@@" "$console"; then
+    lab_guest_failed "$arch" "$dir" "QEMU exited ($rc) before the guest reported: $(head -c 300 "$dir/qemu-stderr.log" | tr '\n' ' ')"; return 1
+  fi
+  mkdir -p "$dir/results"
+  sed -n '/@@LAB-RESULTS-BEGIN@@/,/@@LAB-RESULTS-END@@/p' "$console" | tr -d '\r' | sed '1d;$d' |
+    base64 -d 2>/dev/null | tar xzf - -C "$dir/results" 2>/dev/null ||
+    { lab_guest_failed "$arch" "$dir" "the guest's results did not come back whole"; return 1; }
+  status=$(sed -n 's/.*@@LAB-EXIT \([0-9]*\)@@.*/\1/p' "$console" | tail -n 1)
+  # Host-side checks: QEMU's device trace against iomem's prediction, as JUnit XML.
+  if ! "$JAVA_HOME/bin/java" -cp "$payload/lib/*" dev.iomem.lab.host.HostChecks \
+        --arch "$arch" --results "$dir/results" --trace "$dir/qemu-trace.log" \
+        >"$dir/host-checks.log" 2>&1; then
+    status=1
+  fi
+  sed 's/^/  /' "$dir/host-checks.log" >&2
+  lab_say "$arch: guest finished in ${took} s (tests exit $status)"
+  [ "$status" = 0 ]
+}
+
+# Prints the guest's own progress lines as they come and keeps the whole console in a file.
+lab_progress() { # ARCH
+  local line
+  while IFS= read -r line; do
+    printf '%s\n' "$line"
+    case $line in
+      lab-guest:*|*"Kernel panic"*) printf 'lab: %s: %s\n' "$1" "$(printf '%s' "${line#lab-guest: }" | tr -d '\r')" >&2 ;;
+    esac
+  done
+}
+
+lab_guest_failed() { # ARCH DIR CAUSE
+  printf 'lab: %s: FAILED: %s\n' "$1" "$3" >&2
+  echo "$3" >"$2/failure"
+}
+
+# One row per architecture from the JUnit XML of the guest and the host checks.
+lab_summary() { # RUNS ARCH...
+  local runs=$1 arch failed_any=0 t f e s p sec tot_p=0 tot_f=0; shift
+  printf '\n%-9s %7s %7s %7s %7s %6s  %s\n' arch tests passed failed skipped secs note >&2
+  for arch in "$@"; do
+    read -r t f e s < <(cat "$runs/$arch"/results/junit/*.xml "$runs/$arch"/results/junit-host/*.xml 2>/dev/null |
+      awk -F'"' '/<testsuite / { for (i = 1; i < NF; i++) { if ($i ~ / tests=$/) t += $(i+1); if ($i ~ / failures=$/) f += $(i+1); if ($i ~ / errors=$/) e += $(i+1); if ($i ~ / skipped=$/) s += $(i+1) } }
+                 END { print t+0, f+0, e+0, s+0 }')
+    p=$(( t - f - e - s )); sec=$(cat "$runs/$arch/seconds" 2>/dev/null || echo -)
+    local note=""
+    if [ -f "$runs/$arch/failure" ]; then note=$(cat "$runs/$arch/failure"); f=$(( f + 1 )); fi
+    [ "$t" = 0 ] && [ -z "$note" ] && { note="no test ran"; f=$(( f + 1 )); }
+    [ $(( f + e )) -gt 0 ] && failed_any=1
+    tot_p=$(( tot_p + p )); tot_f=$(( tot_f + f + e ))
+    printf '%-9s %7s %7s %7s %7s %6s  %s\n' "$arch" "$t" "$p" "$(( f + e ))" "$s" "$sec" "$note" >&2
+  done
+  printf '\nlab: %s passed, %s failed\n' "$tot_p" "$tot_f"
+  [ "$failed_any" = 0 ]
+}

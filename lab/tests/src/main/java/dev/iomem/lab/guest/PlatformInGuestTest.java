@@ -1,0 +1,59 @@
+package dev.iomem.lab.guest;
+
+import dev.iomem.api.pci.PciAddress;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code iomem probe} and {@code iomem devices} on a real kernel with emulated PCI functions. */
+@DisplayName("iomem probe and devices in the guest")
+class PlatformInGuestTest {
+
+    @Test
+    @DisplayName("probe chooses this architecture's backend natively")
+    void probeChoosesTheNativeBackend() {
+        LabGuest.CliRun run = LabGuest.iomem("probe", "--json");
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("\"chosen\":{\"name\":\"" + LabGuest.arch() + "\"").contains("\"native\":true");
+    }
+
+    @Test
+    @DisplayName("probe says the arm64 barrier stubs are live and the s390x syscall bus is used")
+    void probeNamesTheMechanism() {
+        String out = LabGuest.iomem("probe").out();
+        switch (LabGuest.arch()) {
+            case "aarch64" -> assertThat(out).containsIgnoringCase("stub").doesNotContainIgnoringCase("degraded");
+            case "s390x" -> assertThat(out).contains("s390_pci_mmio_read/write system calls");
+            default -> assertThat(out).contains("x86_64   available");
+        }
+    }
+
+    @Test
+    @DisplayName("devices --json lists the NVMe controller and edu with their BARs as sysfs shows them")
+    void devicesListsTheEmulatedFunctions() throws Exception {
+        LabGuest.CliRun run = LabGuest.iomem("devices", "--json");
+        assertThat(run.exit()).as(run.err()).isZero();
+        List<PciAddress> expected = LabGuest.hasEdu() ? List.of(LabGuest.nvme(), LabGuest.edu()) : List.of(LabGuest.nvme());
+        for (PciAddress a : expected) {
+            assertThat(run.out()).contains("\"address\":\"" + a + "\"");
+            // Every memory BAR's start, as the kernel's resource file has it, is in the listing.
+            List<String> lines = Files.readAllLines(LabGuest.sysfs(a).resolve("resource"));
+            for (int bar = 0; bar < 6; bar++) {
+                String[] f = lines.get(bar).trim().split("\\s+");
+                long start = Long.decode(f[0]);
+                long end = Long.decode(f[1]);
+                if (start == 0 && end == 0) {
+                    continue;
+                }
+                assertThat(run.out()).as("BAR %d of %s", bar, a)
+                        .contains(String.format("{\"index\":%d,\"start\":\"0x%016x\",\"end\":\"0x%016x\"", bar, start, end));
+            }
+        }
+        assertThat(Files.exists(Path.of("/sys/bus/pci/devices", LabGuest.nvme().toString(), "resource2"))).isTrue();
+    }
+}
