@@ -126,10 +126,10 @@ public final class RuleDrivenAccessor implements IoAccessor {
      * The window carries every check a relaxed scalar needs, done by FFM as part of the access
      * and before it: bounds (the window's size), liveness of the mapping's arena, and (with the
      * aligned layouts) alignment, which is also tested first, so a misaligned access goes to the
-     * slow path rather than to the unaligned plain access. What FFM throws is translated into
-     * iomem's exception by refused(). This saves the accessor's own field loads per access
-     * (bench B1): the fields are reloaded on every access because opaque accesses are compiler
-     * barriers.
+     * slow path (and from there to the bus's native scalar routines, if it has them). What FFM
+     * throws is translated into iomem's exception by refused(). This saves the accessor's own
+     * field loads per access (bench B1): the fields are reloaded on every access because the
+     * accesses (opaque, or fenced plain stores on x86-64 hosts) are compiler barriers.
      *
      * Plain fields, dropped (set to null) on close: a thread racing a close may complete one
      * more access, which the contract allows ("completes or throws"); the mapping stays valid
@@ -306,9 +306,10 @@ public final class RuleDrivenAccessor implements IoAccessor {
     // ---- scalars ----
     //
     // Fast path: the width's window (see the fields), tested for alignment on the device
-    // address, then one opaque access whose FFM checks are the remaining validation. Slow path:
-    // every check first (scalar()), then the access; it also serves unaligned accesses where the
-    // rules allow them, other buses, denied widths and closed accessors.
+    // address, then one access of the aligned layout (MappedBus.aligned*) whose FFM checks are
+    // the remaining validation. Slow path: every check first (scalar()), then the bus's access;
+    // it also serves unaligned accesses where the rules allow them (a MappedBus sends them to its
+    // native scalar routines), other buses, denied widths and closed accessors.
 
     /**
      * Turns what FFM threw from a fast-path access (out of the window, the mapping's arena closed)
@@ -323,7 +324,9 @@ public final class RuleDrivenAccessor implements IoAccessor {
 
     private long slowLoad(long offset, Width w, String what) {
         long at = scalar(offset, w, what);
-        return mappedForReads != null ? MappedBus.load(mappedForReads, at, w) : bus.load(at, w);
+        // Through the bus, not its static paths: an unaligned scalar (here for any width) goes
+        // to a MappedBus's native scalar routines when it has them.
+        return bus.load(at, w);
     }
 
     private void slowStore(long offset, Width w, long value, String what, boolean ordered) {
@@ -332,11 +335,7 @@ public final class RuleDrivenAccessor implements IoAccessor {
         if (ordered) {
             barriers.beforeOrderedWrite();
         }
-        if (mapped != null) {
-            MappedBus.store(mapped, at, w, value);
-        } else {
-            bus.store(at, w, value & w.mask());
-        }
+        bus.store(at, w, value & w.mask());
     }
 
     @Override
@@ -345,7 +344,7 @@ public final class RuleDrivenAccessor implements IoAccessor {
         byte v;
         if (m != null) {
             try {
-                v = MappedBus.opaque8(m, offset);
+                v = MappedBus.aligned8(m, offset);
             } catch (RuntimeException e) {
                 throw refused(e, offset, Width.BYTE, "read8");
             }
@@ -362,7 +361,7 @@ public final class RuleDrivenAccessor implements IoAccessor {
         byte v;
         if (m != null) {
             try {
-                v = MappedBus.opaque8(m, offset);
+                v = MappedBus.aligned8(m, offset);
             } catch (RuntimeException e) {
                 throw refused(e, offset, Width.BYTE, "read8Relaxed");
             }
@@ -378,7 +377,7 @@ public final class RuleDrivenAccessor implements IoAccessor {
         short v;
         if (m != null && ((m.address() + offset) & 1) == 0) {
             try {
-                v = MappedBus.opaque16(m, offset);
+                v = MappedBus.aligned16(m, offset);
             } catch (RuntimeException e) {
                 throw refused(e, offset, Width.SHORT, "read16");
             }
@@ -395,7 +394,7 @@ public final class RuleDrivenAccessor implements IoAccessor {
         short v;
         if (m != null && ((m.address() + offset) & 1) == 0) {
             try {
-                v = MappedBus.opaque16(m, offset);
+                v = MappedBus.aligned16(m, offset);
             } catch (RuntimeException e) {
                 throw refused(e, offset, Width.SHORT, "read16Relaxed");
             }
@@ -411,7 +410,7 @@ public final class RuleDrivenAccessor implements IoAccessor {
         int v;
         if (m != null && ((m.address() + offset) & 3) == 0) {
             try {
-                v = MappedBus.opaque32(m, offset);
+                v = MappedBus.aligned32(m, offset);
             } catch (RuntimeException e) {
                 throw refused(e, offset, Width.INT, "read32");
             }
@@ -428,7 +427,7 @@ public final class RuleDrivenAccessor implements IoAccessor {
         int v;
         if (m != null && ((m.address() + offset) & 3) == 0) {
             try {
-                v = MappedBus.opaque32(m, offset);
+                v = MappedBus.aligned32(m, offset);
             } catch (RuntimeException e) {
                 throw refused(e, offset, Width.INT, "read32Relaxed");
             }
@@ -444,7 +443,7 @@ public final class RuleDrivenAccessor implements IoAccessor {
         long v;
         if (m != null && ((m.address() + offset) & 7) == 0) {
             try {
-                v = MappedBus.opaque64(m, offset);
+                v = MappedBus.aligned64(m, offset);
             } catch (RuntimeException e) {
                 throw refused(e, offset, Width.LONG, "read64");
             }
@@ -461,7 +460,7 @@ public final class RuleDrivenAccessor implements IoAccessor {
         long v;
         if (m != null && ((m.address() + offset) & 7) == 0) {
             try {
-                v = MappedBus.opaque64(m, offset);
+                v = MappedBus.aligned64(m, offset);
             } catch (RuntimeException e) {
                 throw refused(e, offset, Width.LONG, "read64Relaxed");
             }
@@ -479,7 +478,7 @@ public final class RuleDrivenAccessor implements IoAccessor {
         if (m != null && offset >= 0 && offset <= m.byteSize() - 1) {
             barriers.beforeOrderedWrite();
             try {
-                MappedBus.opaque8(m, offset, value);
+                MappedBus.aligned8(m, offset, value);
             } catch (RuntimeException e) {
                 throw refused(e, offset, Width.BYTE, "write8");
             }
@@ -493,7 +492,7 @@ public final class RuleDrivenAccessor implements IoAccessor {
         MemorySegment m = store8;
         if (m != null) {
             try {
-                MappedBus.opaque8(m, offset, value);
+                MappedBus.aligned8(m, offset, value);
             } catch (RuntimeException e) {
                 throw refused(e, offset, Width.BYTE, "write8Relaxed");
             }
@@ -510,7 +509,7 @@ public final class RuleDrivenAccessor implements IoAccessor {
         if (m != null && ((m.address() + offset) & 1) == 0 && offset >= 0 && offset <= m.byteSize() - 2) {
             barriers.beforeOrderedWrite();
             try {
-                MappedBus.opaque16(m, offset, value);
+                MappedBus.aligned16(m, offset, value);
             } catch (RuntimeException e) {
                 throw refused(e, offset, Width.SHORT, "write16");
             }
@@ -524,7 +523,7 @@ public final class RuleDrivenAccessor implements IoAccessor {
         MemorySegment m = store16;
         if (m != null && ((m.address() + offset) & 1) == 0) {
             try {
-                MappedBus.opaque16(m, offset, value);
+                MappedBus.aligned16(m, offset, value);
             } catch (RuntimeException e) {
                 throw refused(e, offset, Width.SHORT, "write16Relaxed");
             }
@@ -541,7 +540,7 @@ public final class RuleDrivenAccessor implements IoAccessor {
         if (m != null && ((m.address() + offset) & 3) == 0 && offset >= 0 && offset <= m.byteSize() - 4) {
             barriers.beforeOrderedWrite();
             try {
-                MappedBus.opaque32(m, offset, value);
+                MappedBus.aligned32(m, offset, value);
             } catch (RuntimeException e) {
                 throw refused(e, offset, Width.INT, "write32");
             }
@@ -555,7 +554,7 @@ public final class RuleDrivenAccessor implements IoAccessor {
         MemorySegment m = store32;
         if (m != null && ((m.address() + offset) & 3) == 0) {
             try {
-                MappedBus.opaque32(m, offset, value);
+                MappedBus.aligned32(m, offset, value);
             } catch (RuntimeException e) {
                 throw refused(e, offset, Width.INT, "write32Relaxed");
             }
@@ -572,7 +571,7 @@ public final class RuleDrivenAccessor implements IoAccessor {
         if (m != null && ((m.address() + offset) & 7) == 0 && offset >= 0 && offset <= m.byteSize() - 8) {
             barriers.beforeOrderedWrite();
             try {
-                MappedBus.opaque64(m, offset, value);
+                MappedBus.aligned64(m, offset, value);
             } catch (RuntimeException e) {
                 throw refused(e, offset, Width.LONG, "write64");
             }
@@ -586,7 +585,7 @@ public final class RuleDrivenAccessor implements IoAccessor {
         MemorySegment m = store64;
         if (m != null && ((m.address() + offset) & 7) == 0) {
             try {
-                MappedBus.opaque64(m, offset, value);
+                MappedBus.aligned64(m, offset, value);
             } catch (RuntimeException e) {
                 throw refused(e, offset, Width.LONG, "write64Relaxed");
             }
