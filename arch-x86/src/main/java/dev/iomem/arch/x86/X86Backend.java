@@ -29,6 +29,12 @@ import java.util.Set;
  * <p>Copies and fills over a mapped window run in {@link X86CopyRoutines}, machine code that
  * issues the same plan (a JVM loop of opaque accesses is several times slower), when they can
  * be made; otherwise in the accessor's Java loops. {@link #probe()} says which.
+ *
+ * <p>Every scalar is one instruction of its width at every JIT tier: aligned ones through
+ * {@link MappedBus}'s fenced plain stores and opaque loads (an opaque store would be a locked
+ * {@code xchg} in the interpreter), unaligned ones through {@link X86ScalarRoutines}, one
+ * {@code mov} each. If those routines cannot be made, an unaligned scalar is a plain Java access,
+ * which the interpreter and C1 split into byte or short accesses; {@link #probe()} says so.
  */
 public final class X86Backend extends RuleBasedBackend {
 
@@ -67,7 +73,7 @@ public final class X86Backend extends RuleBasedBackend {
                     + NativeAccess.flagFor(X86Backend.class) + " (and for dev.iomem.core)");
         }
         return Availability.available("os.arch " + arch + ", native access enabled; UC/WC ordering needs no extra instructions; "
-                + copies());
+                + copies() + "; " + unalignedScalars());
     }
 
     /** {@return whether copies and fills run natively or in Java, and why} */
@@ -76,6 +82,14 @@ public final class X86Backend extends RuleBasedBackend {
                 ? "copies and fills run in native x86-64 routines (one mov per planned access)"
                 : "copies and fills run as Java loops (native copy routines unavailable: "
                         + X86CopyRoutines.unavailabilityCause() + ")";
+    }
+
+    /** {@return whether unaligned scalars run natively or as split-prone Java accesses, and why} */
+    private static String unalignedScalars() {
+        return X86ScalarRoutines.isAvailable()
+                ? "unaligned scalars run in native x86-64 routines (one mov each, at every JIT tier)"
+                : "unaligned scalars are plain Java accesses, split into byte or short accesses until C2 compiles"
+                        + " them (native scalar routines unavailable: " + X86ScalarRoutines.unavailabilityCause() + ")";
     }
 
     @Override
@@ -103,6 +117,7 @@ public final class X86Backend extends RuleBasedBackend {
         if (!a.available()) {
             throw new IllegalStateException("x86_64 backend cannot open " + region.description() + ": " + a.reason());
         }
-        return new MappedBus(region, X86CopyRoutines.isAvailable() ? X86CopyRoutines.INSTANCE : null);
+        return new MappedBus(region, X86CopyRoutines.isAvailable() ? X86CopyRoutines.INSTANCE : null,
+                X86ScalarRoutines.isAvailable() ? X86ScalarRoutines.INSTANCE : null);
     }
 }
