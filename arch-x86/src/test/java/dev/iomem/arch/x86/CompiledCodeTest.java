@@ -23,6 +23,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Checks the JIT's own output: the C2-compiled code of the accessor and bus (with the bus
  * inlined into the accessor) holds no SIMD load or store and no string move. Without hsdis,
  * {@code -XX:+PrintAssembly} prints raw code bytes; {@code objdump} disassembles them.
+ *
+ * <p>Tiers covered: {@link #noSimdNoStringMoves} covers <b>C2 only</b> (the child JVM runs with
+ * {@code -XX:-TieredCompilation}, and only {@code Compiled method (c2)} blocks are read). It says
+ * nothing about the interpreter or C1, nor about what the routines that the compiled code calls
+ * do (an opaque store's {@code xchg} in the interpreter's {@code Unsafe_PutIntVolatile} is C++
+ * code in libjvm, not JIT output). {@link #scannerCatchesViolations} runs no Java code: it checks
+ * the scanner on fixed bytes. Every tier (interpreter, C1, C2), as executed on the memory, is
+ * {@link ExecutedAccessesTest}'s job.
  */
 @DisplayName("C2-compiled BAR paths on x86-64")
 class CompiledCodeTest {

@@ -17,6 +17,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -115,6 +117,99 @@ class MappedBusTest {
                 }
                 assertThat(seg.toArray(ValueLayout.JAVA_BYTE)).as("whole window of %s", rules.name()).isEqualTo(model);
             }
+        }
+    }
+
+    /** Records every call and does the access in Java, little-endian. */
+    private static final class RecordingScalars implements NativeScalarRoutines {
+        final List<String> calls = new ArrayList<>();
+
+        @Override
+        public short load16(MemorySegment io, long offset) {
+            calls.add("load16 " + offset);
+            return io.get(ValueLayout.JAVA_SHORT_UNALIGNED, offset);
+        }
+
+        @Override
+        public int load32(MemorySegment io, long offset) {
+            calls.add("load32 " + offset);
+            return io.get(ValueLayout.JAVA_INT_UNALIGNED, offset);
+        }
+
+        @Override
+        public long load64(MemorySegment io, long offset) {
+            calls.add("load64 " + offset);
+            return io.get(ValueLayout.JAVA_LONG_UNALIGNED, offset);
+        }
+
+        @Override
+        public void store16(MemorySegment io, long offset, short value) {
+            calls.add("store16 " + offset);
+            io.set(ValueLayout.JAVA_SHORT_UNALIGNED, offset, value);
+        }
+
+        @Override
+        public void store32(MemorySegment io, long offset, int value) {
+            calls.add("store32 " + offset);
+            io.set(ValueLayout.JAVA_INT_UNALIGNED, offset, value);
+        }
+
+        @Override
+        public void store64(MemorySegment io, long offset, long value) {
+            calls.add("store64 " + offset);
+            io.set(ValueLayout.JAVA_LONG_UNALIGNED, offset, value);
+        }
+    }
+
+    @Test
+    @DisplayName("unaligned scalars, through the bus and through an accessor, go to the bus's native scalar routines; aligned ones and bytes never do")
+    void unalignedScalarsUseTheRoutines() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment seg = arena.allocate(4096, 4096);
+            RecordingScalars scalars = new RecordingScalars();
+            MappedBus bus = new MappedBus(new MappedRegion(seg, MemoryType.DEVICE, "t", false), null, scalars);
+            for (Width w : Width.values()) {
+                for (long off = 0; off < 16; off++) {
+                    long v = 0xF1E2D3C4B5A69788L & w.mask();
+                    bus.store(off, w, v);
+                    assertThat(bus.load(off, w)).as("%s at %d", w, off).isEqualTo(v);
+                }
+            }
+            List<String> expected = new ArrayList<>();
+            for (int bits : new int[] {16, 32, 64}) {
+                for (long off = 0; off < 16; off++) {
+                    if (off % (bits / 8) != 0) {
+                        expected.add("store" + bits + " " + off);
+                        expected.add("load" + bits + " " + off);
+                    }
+                }
+            }
+            assertThat(scalars.calls).containsExactlyElementsOf(expected);
+
+            scalars.calls.clear();
+            IoAccessor io = RuleDrivenAccessor.over(bus, CopyPlannerTest.X86, Barriers.none());
+            io.write32(0x101, 0x11223344);
+            io.write64Relaxed(0x203, 1L);
+            io.write16(0x300, (short) 5);
+            assertThat(io.read32Relaxed(0x101)).isEqualTo(0x11223344);
+            assertThat(io.read16(0x300)).isEqualTo((short) 5);
+            assertThat(scalars.calls).containsExactly("store32 257", "store64 515", "load32 257");
+        }
+    }
+
+    @Test
+    @DisplayName("the bus tests bounds before an unaligned routine runs (the routines check nothing), and a read-only window refuses the store first")
+    void routinesGetOnlyValidAccesses() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment seg = arena.allocate(4096, 4096);
+            RecordingScalars scalars = new RecordingScalars();
+            MappedBus bus = new MappedBus(new MappedRegion(seg, MemoryType.DEVICE, "t", false), null, scalars);
+            assertThatThrownBy(() -> bus.store(4093, Width.INT, 1)).isInstanceOf(IndexOutOfBoundsException.class);
+            assertThatThrownBy(() -> bus.load(4095, Width.SHORT)).isInstanceOf(IndexOutOfBoundsException.class);
+            assertThatThrownBy(() -> bus.load(-1, Width.LONG)).isInstanceOf(IndexOutOfBoundsException.class);
+            MappedBus readOnly = new MappedBus(new MappedRegion(seg, MemoryType.DEVICE, "ro", true), null, scalars);
+            assertThatThrownBy(() -> readOnly.store(1, Width.SHORT, 1)).isInstanceOf(IllegalStateException.class);
+            assertThat(scalars.calls).isEmpty();
         }
     }
 }
