@@ -46,7 +46,7 @@ lab_build_guest() { # ARCH DEST
   kver=$(ls "$root/usr/lib/modules" | head -n 1)
   [ -n "$kver" ] || lab_fail "$arch" "the kernel package installed no modules directory"
   # trixie puts the kernel in /boot; forky's split packages put it beside the modules.
-  kernel=$(ls "$root/boot/vmlinuz-$kver" "$root/usr/lib/modules/$kver/vmlinuz" 2>/dev/null | head -n 1)
+  kernel=$(ls "$root/boot/vmlinuz-$kver" "$root/usr/lib/modules/$kver/vmlinuz" 2>/dev/null | head -n 1 || true)
   [ -n "$kernel" ] || lab_fail "$arch" "no vmlinuz for kernel $kver"
   cp "$kernel" "$dest.tmp/vmlinuz"
   echo "$kver" >"$dest.tmp/kernel-version"
