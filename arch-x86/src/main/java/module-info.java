@@ -1,5 +1,7 @@
 /**
- * The x86-64 backend: the kernel's arch/x86/lib/iomem.c rules over FFM opaque/acquire/release accesses.
+ * The x86-64 backend: the kernel's arch/x86/lib/iomem.c rules over FFM plain accesses between
+ * compiler-only fences (one mov each at every JIT tier), with machine-code routines for copies,
+ * fills and unaligned scalars.
  */
 @SuppressWarnings("module") // the architecture's name ends in digits
 module dev.iomem.arch.x86 {

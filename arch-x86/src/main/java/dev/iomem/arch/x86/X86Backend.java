@@ -27,12 +27,13 @@ import java.util.Set;
  * effect.
  *
  * <p>Copies and fills over a mapped window run in {@link X86CopyRoutines}, machine code that
- * issues the same plan (a JVM loop of opaque accesses is several times slower), when they can
+ * issues the same plan (a JVM loop of single accesses is several times slower), when they can
  * be made; otherwise in the accessor's Java loops. {@link #probe()} says which.
  *
  * <p>Every scalar is one instruction of its width at every JIT tier: aligned ones through
- * {@link MappedBus}'s fenced plain stores and opaque loads (an opaque store would be a locked
- * {@code xchg} in the interpreter), unaligned ones through {@link X86ScalarRoutines}, one
+ * {@link MappedBus}'s plain accesses between compiler-only fences (an opaque store would be a
+ * locked {@code xchg} in the interpreter, an opaque {@code long} a {@code vmovsd} in C1),
+ * unaligned ones through {@link X86ScalarRoutines}, one
  * {@code mov} each. If those routines cannot be made, an unaligned scalar is a plain Java access,
  * which the interpreter and C1 split into byte or short accesses; {@link #probe()} says so.
  */

@@ -8,7 +8,7 @@ import java.lang.foreign.MemorySegment;
  * Machine-code routines that issue exactly the {@link CopyPlanner} plan of the rules they
  * declare ({@link #issuesPlanOf}), each device access one load or store instruction of the
  * planned width: a backend's fast path for copies and fills over a {@link MappedBus}, where a
- * JVM loop of opaque accesses is several times slower than the same accesses from native code.
+ * JVM loop of single accesses is several times slower than the same accesses from native code.
  *
  * <p>The device address of an access is {@code io.address() + ioOffset} and the plan is made on
  * that address; the {@link RuleDrivenAccessor} uses the routines only when the mapping's address

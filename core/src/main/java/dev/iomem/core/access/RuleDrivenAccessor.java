@@ -129,7 +129,7 @@ public final class RuleDrivenAccessor implements IoAccessor {
      * slow path (and from there to the bus's native scalar routines, if it has them). What FFM
      * throws is translated into iomem's exception by refused(). This saves the accessor's own
      * field loads per access (bench B1): the fields are reloaded on every access because the
-     * accesses (opaque, or fenced plain stores on x86-64 hosts) are compiler barriers.
+     * accesses (opaque, or fenced plain accesses on x86-64 hosts) are compiler barriers.
      *
      * Plain fields, dropped (set to null) on close: a thread racing a close may complete one
      * more access, which the contract allows ("completes or throws"); the mapping stays valid
