@@ -296,7 +296,10 @@ class VfioDmaMapperTest {
             // Through the host bridge with an IOMMU the BAR would need an IOMMU mapping: refused, with the route.
             assertThatThrownBy(() -> m.mapPciBar(PciAddress.parse("0000:00:02.0"), 0, 0, PAGE, PciAddress.parse("0000:00:01.0"),
                     DmaConstraints.UNRESTRICTED))
-                    .isInstanceOf(DmaMappingException.class).hasMessageContaining("vfio-type1").hasMessageContaining("IOMMU");
+                    .isInstanceOf(DmaMappingException.class)
+                    // On a CPU the kernel lets route through the host bridge (AMD >= 0x17) the route
+                    // exists and VFIO refuses it; elsewhere the route itself is refused.
+                    .satisfies(e -> assertThat(e.getMessage()).containsAnyOf("vfio-type1", "the AMD CPU rule does not apply"));
             m.close();
             m.close();
             assertThatThrownBy(() -> m.mapUser(DEVICE, buf, DmaDirection.TO_DEVICE, DmaConstraints.UNRESTRICTED))
