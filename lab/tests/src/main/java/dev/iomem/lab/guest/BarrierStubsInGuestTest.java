@@ -13,8 +13,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The arm64 barrier stubs execute for real: with the stub page swapped for one of {@code udf}
- * instructions, the child JVM dies at its first ordered write and not before; with the real
- * page it completes.
+ * instructions, a child JVM dies at its first ordered write and not before. With the real page
+ * the same writes complete: this JVM's own ordered writes ({@link RegistersInGuestTest}) run
+ * through the real stubs.
  */
 @DisplayName("arm64 ordered accesses execute the dmb/dsb stubs")
 class BarrierStubsInGuestTest {
@@ -33,12 +34,9 @@ class BarrierStubsInGuestTest {
     }
 
     @Test
-    @DisplayName("with the real stubs both writes complete; with trapping stubs the ordered write kills the JVM")
+    @DisplayName("with trapping stubs the relaxed write completes and the ordered write kills the JVM with SIGILL")
     void stubsExecute() throws Exception {
         assumeTrue(LabGuest.arch().equals("aarch64"), "barrier stubs are arm64's");
-        Run real = child("real");
-        assertThat(real.exit()).as(real.output()).isZero();
-        assertThat(real.output()).contains("relaxed write done").contains("ordered write done");
         Run trapping = child("trapping");
         assertThat(trapping.exit()).as(trapping.output()).isNotZero();
         assertThat(trapping.output()).contains("relaxed write done").doesNotContain("ordered write done").contains("SIGILL");
