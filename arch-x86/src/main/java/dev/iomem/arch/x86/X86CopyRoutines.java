@@ -3,7 +3,6 @@ package dev.iomem.arch.x86;
 import dev.iomem.api.AccessRules;
 import dev.iomem.api.CopyStyle;
 import dev.iomem.api.Width;
-import dev.iomem.core.NativeAccess;
 import dev.iomem.core.access.NativeCopyRoutines;
 import dev.iomem.core.stubs.ExecutableStubs;
 import dev.iomem.core.stubs.NativeExecutableStubs;
@@ -17,7 +16,6 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The x86 copies and fills ({@code arch/x86/lib/iomem.c}'s algorithm: the device side aligned with
@@ -193,8 +191,6 @@ final class X86CopyRoutines implements NativeCopyRoutines {
     static final FunctionDescriptor FILL = FunctionDescriptor.ofVoid(
             ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_BYTE, ValueLayout.JAVA_LONG);
 
-    private static final Set<String> ARCHES = Set.of("amd64", "x86_64");
-
     private X86CopyRoutines() {
     }
 
@@ -213,31 +209,13 @@ final class X86CopyRoutines implements NativeCopyRoutines {
         static final String CAUSE;
 
         static {
-            MethodHandle to = null;
-            MethodHandle from = null;
-            MethodHandle fill = null;
-            MethodHandle toNative = null;
-            MethodHandle fromNative = null;
-            String cause;
-            try {
-                List<MethodHandle> h = link(new NativeExecutableStubs());
-                to = h.get(0);
-                from = h.get(1);
-                fill = h.get(2);
-                toNative = h.get(3);
-                fromNative = h.get(4);
-                cause = null;
-            } catch (IllegalStateException e) {
-                cause = e.getMessage();
-            } catch (RuntimeException | LinkageError e) {
-                cause = e.toString();
-            }
-            TO = to;
-            FROM = from;
-            FILL = fill;
-            TO_NATIVE = toNative;
-            FROM_NATIVE = fromNative;
-            CAUSE = cause;
+            X86RoutineLinking linked = X86RoutineLinking.attempt(() -> link(new NativeExecutableStubs()));
+            TO = linked.handle(0);
+            FROM = linked.handle(1);
+            FILL = linked.handle(2);
+            TO_NATIVE = linked.handle(3);
+            FROM_NATIVE = linked.handle(4);
+            CAUSE = linked.cause();
         }
     }
 
@@ -250,13 +228,7 @@ final class X86CopyRoutines implements NativeCopyRoutines {
      *                               dev.iomem.core, or the page could not be made executable (W^X)
      */
     static List<MethodHandle> link(ExecutableStubs stubs) {
-        String arch = System.getProperty("os.arch", "unknown");
-        if (!ARCHES.contains(arch)) {
-            throw new IllegalStateException("os.arch is " + arch + ", not x86-64");
-        }
-        if (!NativeAccess.enabledFor(NativeExecutableStubs.class)) {
-            throw new IllegalStateException("native access is not enabled for dev.iomem.core");
-        }
+        X86RoutineLinking.requireLinkable();
         // critical(true) lets the RAM side be a heap segment (the GC is held off for the call);
         // critical(false) handles take native segments only and cost less per call. Fill has no
         // RAM side.

@@ -1,6 +1,5 @@
 package dev.iomem.arch.x86;
 
-import dev.iomem.core.NativeAccess;
 import dev.iomem.core.access.NativeScalarRoutines;
 import dev.iomem.core.stubs.ExecutableStubs;
 import dev.iomem.core.stubs.NativeExecutableStubs;
@@ -14,7 +13,6 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The x86-64 scalars at an unaligned offset (x86 allows 2-, 4- and 8-byte accesses at any
@@ -83,8 +81,6 @@ final class X86ScalarRoutines implements NativeScalarRoutines {
     private static final FunctionDescriptor STORE_LONG = FunctionDescriptor.ofVoid(
             ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG);
 
-    private static final Set<String> ARCHES = Set.of("amd64", "x86_64");
-
     private X86ScalarRoutines() {
     }
 
@@ -100,23 +96,14 @@ final class X86ScalarRoutines implements NativeScalarRoutines {
         static final String CAUSE;
 
         static {
-            List<MethodHandle> h = null;
-            String cause;
-            try {
-                h = link(new NativeExecutableStubs());
-                cause = null;
-            } catch (IllegalStateException e) {
-                cause = e.getMessage();
-            } catch (RuntimeException | LinkageError e) {
-                cause = e.toString();
-            }
-            LOAD16 = h == null ? null : h.get(0);
-            LOAD32 = h == null ? null : h.get(1);
-            LOAD64 = h == null ? null : h.get(2);
-            STORE16 = h == null ? null : h.get(3);
-            STORE32 = h == null ? null : h.get(4);
-            STORE64 = h == null ? null : h.get(5);
-            CAUSE = cause;
+            X86RoutineLinking linked = X86RoutineLinking.attempt(() -> link(new NativeExecutableStubs()));
+            LOAD16 = linked.handle(0);
+            LOAD32 = linked.handle(1);
+            LOAD64 = linked.handle(2);
+            STORE16 = linked.handle(3);
+            STORE32 = linked.handle(4);
+            STORE64 = linked.handle(5);
+            CAUSE = linked.cause();
         }
     }
 
@@ -129,13 +116,7 @@ final class X86ScalarRoutines implements NativeScalarRoutines {
      *                               dev.iomem.core, or the page could not be made executable (W^X)
      */
     static List<MethodHandle> link(ExecutableStubs stubs) {
-        String arch = System.getProperty("os.arch", "unknown");
-        if (!ARCHES.contains(arch)) {
-            throw new IllegalStateException("os.arch is " + arch + ", not x86-64");
-        }
-        if (!NativeAccess.enabledFor(NativeExecutableStubs.class)) {
-            throw new IllegalStateException("native access is not enabled for dev.iomem.core");
-        }
+        X86RoutineLinking.requireLinkable();
         List<Linker.Option> critical = List.of(Linker.Option.critical(false));
         List<FunctionDescriptor> descriptors = List.of(LOAD_INT, LOAD_INT, LOAD_LONG, STORE_SHORT, STORE_INT, STORE_LONG);
         List<StubRoutine> routines = new ArrayList<>();
