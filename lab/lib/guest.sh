@@ -48,7 +48,7 @@ lab_accel() { # ARCH
 lab_kernel_args() { # ARCH IOMMU
   local a="console=$(lab_console "$1") quiet panic=-1 rdinit=/init"
   [ "$1" = x86_64 ] && [ "$2" = yes ] && a="$a intel_iommu=on"
-  echo "$a lab.iommu=$2"
+  echo "$a lab.iommu=$2 ${IOMEM_LAB_APPEND:-}"
 }
 
 lab_run_guest() { # ARCH RUN_DIR IOMMU TIMEOUT
