@@ -12,6 +12,8 @@ module dev.iomem.core {
     exports dev.iomem.core.dma;
     exports dev.iomem.core.guice;
     exports dev.iomem.core.pci;
+    exports dev.iomem.core.regs;
+    exports dev.iomem.core.regs.layouts;
     exports dev.iomem.core.stubs;
 
     uses dev.iomem.spi.ArchBackend;

@@ -1,0 +1,144 @@
+package dev.iomem.core.regs;
+
+import dev.iomem.api.IoAccessor;
+import dev.iomem.api.regs.AccessKind;
+import dev.iomem.api.regs.FieldSpec;
+import dev.iomem.api.regs.RegisterAccessException;
+import dev.iomem.api.regs.RegisterSpec;
+
+/**
+ * The one implementation of {@link Register}: a record, so that C2 trusts its final fields and a
+ * handle held in a {@code static final} field folds to its constants (offset, width, kind).
+ */
+record BoundRegister(String name, RegisterSpec spec, IoAccessor io, long offset, int bytes, long mask,
+                     boolean readable, boolean writable, boolean updatable, AccessKind kind, BoundField[] fields)
+        implements Register {
+
+    static BoundRegister of(String name, RegisterSpec spec, IoAccessor io, long offset) {
+        AccessKind k = spec.access();
+        BoundField[] fs = new BoundField[spec.fields().size()];
+        BoundRegister r = new BoundRegister(name, spec, io, offset, spec.width().bytes(), spec.width().mask(),
+                k.readable(), k.writable(), k.updatable(), k, fs);
+        for (int i = 0; i < fs.length; i++) {
+            FieldSpec f = spec.fields().get(i);
+            fs[i] = new BoundField(r, f, f.lsb(), f.valueMask(), f.mask());
+        }
+        return r;
+    }
+
+    @Override
+    public long read() {
+        if (!readable) {
+            throw refused("reading");
+        }
+        return switch (bytes) {
+            case 1 -> io.read8(offset) & 0xffL;
+            case 2 -> io.read16(offset) & 0xffffL;
+            case 4 -> io.read32(offset) & 0xffff_ffffL;
+            default -> io.read64(offset);
+        };
+    }
+
+    @Override
+    public long readRelaxed() {
+        if (!readable) {
+            throw refused("reading");
+        }
+        return switch (bytes) {
+            case 1 -> io.read8Relaxed(offset) & 0xffL;
+            case 2 -> io.read16Relaxed(offset) & 0xffffL;
+            case 4 -> io.read32Relaxed(offset) & 0xffff_ffffL;
+            default -> io.read64Relaxed(offset);
+        };
+    }
+
+    @Override
+    public void write(long value) {
+        checkWrite(value);
+        switch (bytes) {
+            case 1 -> io.write8(offset, (byte) value);
+            case 2 -> io.write16(offset, (short) value);
+            case 4 -> io.write32(offset, (int) value);
+            default -> io.write64(offset, value);
+        }
+    }
+
+    @Override
+    public void writeRelaxed(long value) {
+        checkWrite(value);
+        switch (bytes) {
+            case 1 -> io.write8Relaxed(offset, (byte) value);
+            case 2 -> io.write16Relaxed(offset, (short) value);
+            case 4 -> io.write32Relaxed(offset, (int) value);
+            default -> io.write64Relaxed(offset, value);
+        }
+    }
+
+    private void checkWrite(long value) {
+        if (!writable) {
+            throw refused("writing");
+        }
+        if ((value & ~mask) != 0) {
+            throw new IllegalArgumentException("register " + name + ": value 0x" + Long.toHexString(value)
+                    + " does not fit in " + bytes * 8 + " bits");
+        }
+    }
+
+    @Override
+    public long update(long setMask, long bits) {
+        if (!updatable) {
+            throw refused(kind == AccessKind.READ_TO_CLEAR ? "an implicit read (read-modify-write) of"
+                    : "a read-modify-write of");
+        }
+        if ((bits & ~setMask) != 0 || (setMask & ~mask) != 0) {
+            throw new IllegalArgumentException("register " + name + ": bits 0x" + Long.toHexString(bits)
+                    + " and mask 0x" + Long.toHexString(setMask) + " must lie inside the mask and the register's "
+                    + bytes * 8 + " bits");
+        }
+        long v = (read() & ~setMask) | bits;
+        write(v);
+        return v;
+    }
+
+    RegisterAccessException refused(String what) {
+        String why = switch (kind) {
+            case WRITE_ONLY -> "it is write-only";
+            case READ_ONLY -> "it is read-only";
+            case READ_TO_CLEAR -> "it is read-to-clear: a read clears it, so it is only read explicitly with read()";
+            case WRITE_1_TO_CLEAR -> "it is write-1-to-clear: writing back the bits read would clear them; use set()";
+            default -> "its access kind is " + kind;
+        };
+        return new RegisterAccessException(what + " register " + name + " at 0x" + Long.toHexString(offset)
+                + " is refused: " + why);
+    }
+
+    @Override
+    public Field field(String fieldName) {
+        for (BoundField f : fields) {
+            if (f.spec().name().equals(fieldName)) {
+                return f;
+            }
+        }
+        spec.field(fieldName); // throws with the list of fields
+        throw new IllegalArgumentException(fieldName);
+    }
+
+    BoundField[] boundFields() {
+        return fields;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return this == o;
+    }
+
+    @Override
+    public int hashCode() {
+        return System.identityHashCode(this);
+    }
+
+    @Override
+    public String toString() {
+        return "Register[" + name + " at 0x" + Long.toHexString(offset) + ", " + bytes * 8 + " bits, " + kind + "]";
+    }
+}
