@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
             P2pCommand.class,
             PeekCommand.class,
             PokeCommand.class,
+            RegsCommand.class,
             MapCommand.class,
             TraceCommand.class,
             ConformanceCommand.class,
