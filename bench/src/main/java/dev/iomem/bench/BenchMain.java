@@ -46,7 +46,7 @@ public final class BenchMain {
         Path out = Path.of(value(args, "--out", "bench/results/latest.json"));
         String anchor = value(args, "--anchor", null);
         String iomem = value(args, "--iomem", null);
-        String include = value(args, "--include", "dev.iomem.bench.(ScalarBench|CopyBench|SgTableBench|PagemapBench)");
+        String include = value(args, "--include", "dev.iomem.bench.(ScalarBench|RegisterBench|CopyBench|SgTableBench|PagemapBench)");
 
         List<String> jvmArgs = new ArrayList<>(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-Xms1g", "-Xmx1g"));
         if (anchor != null) {
@@ -92,6 +92,12 @@ public final class BenchMain {
             contextRatio(ratios, scores, "B1." + pair[0] + "/raw", "ScalarBench." + pair[0], "ScalarBench." + pair[1],
                     "time of the raw access through a one-field holder object over the raw access: what an object indirection costs");
         }
+        ratio(ratios, scores, "B7.staticReadRelaxed/raw", "RegisterBench.staticReadRelaxed", "RegisterBench.rawGetOpaque", "<=", 1.05,
+                "time of a relaxed 32-bit read through a register handle in a static final field over the raw opaque VarHandle read");
+        ratio(ratios, scores, "B7.instanceReadRelaxed/holder", "RegisterBench.instanceReadRelaxed", "RegisterBench.holderGetOpaque", "<=", 1.00,
+                "time of a relaxed 32-bit read through a register handle in an instance field over the same read through a one-field holder");
+        contextRatio(ratios, scores, "B7.instanceReadRelaxed/raw", "RegisterBench.instanceReadRelaxed", "RegisterBench.rawGetOpaque",
+                "time of a relaxed 32-bit read through a register handle in an instance field over the raw opaque VarHandle read");
         for (String op : new String[] {"copyToIo", "copyFromIo", "fillIo"}) {
             for (String size : new String[] {"64", "4096", "65536", "1048576"}) {
                 for (String off : new String[] {"0", "3"}) {
@@ -134,7 +140,7 @@ public final class BenchMain {
             if (!e.getValue().isEmpty() && !Double.isNaN(harness)) {
                 scores.get(k)[3] = HarnessAllocation.ownBytesPerOp(e.getValue(), harness);
             }
-            boolean hotPath = (k.startsWith("ScalarBench.") && !k.contains(".raw")) || (k.startsWith("CopyBench.") && k.contains("Java"));
+            boolean hotPath = ((k.startsWith("ScalarBench.") || k.startsWith("RegisterBench.")) && !k.contains(".raw")) || (k.startsWith("CopyBench.") && k.contains("Java"));
             if (hotPath && !e.getValue().isEmpty() && !Double.isNaN(harness)) {
                 ratios.add(new Ratio("alloc." + k, scores.get(k)[3], "<=", 8,
                         "bytes the method itself allocates per operation: JMH -prof gc less the harness's share; under 8 means"
