@@ -31,9 +31,15 @@ public record FieldSpec(String name, int lsb, int width, Map<Long, String> value
         if (name.isBlank()) {
             throw new InvalidLayoutException("a field needs a name");
         }
-        if (lsb < 0 || width < 1 || width > 64 || lsb + width > 64) {
-            throw new InvalidLayoutException("field " + name + ": bits [" + lsb + ", " + (lsb + width)
-                    + ") are not a field of a register of at most 64 bits (lsb >= 0, width 1 to 64)");
+        if (lsb < 0) {
+            throw new InvalidLayoutException("field " + name + ": lsb " + lsb + " is negative");
+        }
+        if (width < 1 || width > 64) {
+            throw new InvalidLayoutException("field " + name + ": width " + width + " is not 1 to 64 bits");
+        }
+        if (lsb + width > 64) {
+            throw new InvalidLayoutException("field " + name + " (bits " + lsb + ".." + (lsb + width - 1)
+                    + ") reaches past bit 63");
         }
         long m = width == 64 ? -1L : (1L << width) - 1;
         for (Map.Entry<Long, String> e : valueNames.entrySet()) {

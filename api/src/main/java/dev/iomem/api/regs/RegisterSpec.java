@@ -27,7 +27,7 @@ public record RegisterSpec(String name, long offset, Width width, AccessKind acc
      * @throws NullPointerException   if a reference component is {@code null}
      * @throws InvalidLayoutException if {@code offset < 0}, {@code count < 1}, {@code stride < 0},
      *                                {@code count > 1} with {@code stride == 0}, or a non-zero stride
-     *                                smaller than the width
+     *                                smaller than the width, or a last byte beyond 2^63
      */
     public RegisterSpec {
         Objects.requireNonNull(name, "name");
@@ -49,6 +49,11 @@ public record RegisterSpec(String name, long offset, Width width, AccessKind acc
         if (stride != 0 && stride < width.bytes()) {
             throw new InvalidLayoutException("register array " + name + ": stride " + stride
                     + " is smaller than its width of " + width.bytes() + " bytes, so its elements overlap");
+        }
+        try {
+            Math.addExact(offset, Math.addExact(Math.multiplyExact((long) count - 1, stride), width.bytes()));
+        } catch (ArithmeticException e) {
+            throw new InvalidLayoutException("register " + name + ": its last byte lies beyond 2^63");
         }
     }
 

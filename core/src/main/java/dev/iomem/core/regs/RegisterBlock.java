@@ -72,9 +72,9 @@ public final class RegisterBlock {
             Width w = r.width();
             String what = "layout " + layout.name() + ": register " + r.name();
             if (r.end() > size) {
-                int bad = r.count() - 1;
-                while (bad > 0 && r.offsetOf(bad - 1) + w.bytes() > size) {
-                    bad--;
+                int bad = 0;
+                while (bad < r.count() - 1 && r.offsetOf(bad) + w.bytes() <= size) {
+                    bad++;
                 }
                 throw new InvalidLayoutException(what + (r.isArray() ? "[" + bad + "]" : "") + " [0x"
                         + Long.toHexString(r.offsetOf(bad)) + ", 0x" + Long.toHexString(r.offsetOf(bad) + w.bytes())

@@ -145,6 +145,9 @@ class RegisterBlockTest {
         assertThatThrownBy(() -> RegisterBlock.bind(NvmeLayout.forStride(0, 2), LogBus.accessor(new LogBus(0x1008), ALIGNED)))
                 .isInstanceOf(InvalidLayoutException.class)
                 .hasMessage("layout nvme: register SQTDBL[1] [0x1008, 0x100c) is outside the window of 4104 bytes (0x1008)");
+        RegisterLayout far = RegisterLayout.builder("far").register("R", Long.MAX_VALUE - 8, 64, READ_WRITE).build();
+        assertThatThrownBy(() -> RegisterBlock.bind(far, io)).isInstanceOf(InvalidLayoutException.class)
+                .hasMessageStartingWith("layout far: register R [0x7ffffffffffffff7, 0x7fffffffffffffff) is outside the window of 256 bytes");
         assertThat(bus.log).isEmpty();
     }
 

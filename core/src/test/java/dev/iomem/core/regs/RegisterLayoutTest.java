@@ -112,6 +112,21 @@ class RegisterLayoutTest {
                 .flag("A", 0).flag("A", 1)))
                 .isInstanceOf(InvalidLayoutException.class)
                 .hasMessage("layout bad: register R: field A is declared twice");
+        assertThatThrownBy(() -> RegisterLayout.builder("bad").register("R", 0, 32, READ_WRITE, f -> f.field("Z", 3, 0)))
+                .isInstanceOf(InvalidLayoutException.class)
+                .hasMessage("layout bad: register R: field Z: width 0 is not 1 to 64 bits");
+        assertThatThrownBy(() -> RegisterLayout.builder("bad").register("R", 0, 32, READ_WRITE, f -> f.field("N", -1, 2)))
+                .isInstanceOf(InvalidLayoutException.class)
+                .hasMessage("layout bad: register R: field N: lsb -1 is negative");
+        assertThatThrownBy(() -> RegisterLayout.builder("bad").register("R", Long.MAX_VALUE - 2, 32, READ_WRITE))
+                .isInstanceOf(InvalidLayoutException.class)
+                .hasMessage("layout bad: register R: its last byte lies beyond 2^63");
+        assertThatThrownBy(() -> RegisterLayout.builder("bad").array("A", 0, 32, READ_WRITE, Integer.MAX_VALUE, Long.MAX_VALUE / 4))
+                .isInstanceOf(InvalidLayoutException.class)
+                .hasMessage("layout bad: register A: its last byte lies beyond 2^63");
+        assertThatThrownBy(() -> RegisterLayout.builder("bad").array("A", 0, 32, READ_WRITE, 4, 0))
+                .isInstanceOf(InvalidLayoutException.class)
+                .hasMessage("layout bad: register array A needs a positive stride, got 0");
         assertThatThrownBy(() -> RegisterLayout.builder("empty").build())
                 .isInstanceOf(InvalidLayoutException.class)
                 .hasMessage("layout empty declares no register");
