@@ -91,6 +91,26 @@ class RegsCommandTest {
     }
 
     @Test
+    @DisplayName("ADDR BAR maps the function's resourceN from sysfs (fixture) read-only, reads edu's registers and writes nothing")
+    void sysfsBar() throws IOException {
+        PciFixture fx = new PciFixture(dir, "processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\n");
+        Path fn = fx.function("pci0000:00/0000:00:04.0", 0x1234, 0x11e8, 0x00ff00, true, new long[] {0xfea0_0000L, 0x10_0000, 0x200});
+        Path res = fn.resolve("resource0");
+        byte[] before = new byte[0x10_0000];
+        ByteBuffer.wrap(before).order(ByteOrder.LITTLE_ENDIAN).putInt(0, 0x010000ed).putInt(0x24, 0x100);
+        Files.write(res, before);
+        CliRun r = CliRun.inProcess(PciCommandsTest.args(new String[] {"regs", "0000:00:04.0", "0", "--layout", "edu"}, fx.options()));
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("layout edu, window of 1048576 bytes\n")
+                .contains("0x0000  ID          32  RO   0x010000ed  MAGIC=0xed  MINOR=0x0  MAJOR=0x1\n")
+                .contains("0x0024  IRQ_STATUS  32  RO   0x00000100  FACTORIAL=0  DMA=1\n");
+        assertThat(Files.readAllBytes(res)).isEqualTo(before);
+        CliRun usage = CliRun.inProcess("regs", "0000:00:04.0", "--layout", "edu");
+        assertThat(usage.exit()).isEqualTo(2);
+        assertThat(usage.err().strip()).isEqualTo("iomem: expected ADDR BAR (or --file PATH), got 1 argument(s)");
+    }
+
+    @Test
     @DisplayName("a bad layout file is a usage error naming the file and line; a window too small is refused before any read")
     void refusals() throws IOException {
         Path f = bar(64);
