@@ -52,7 +52,10 @@ public final class RegisterBlock {
     }
 
     /**
-     * Binds {@code layout} to the window {@code io}. Nothing is read or written.
+     * Binds {@code layout} to the window {@code io}. Nothing is read or written. Alignment is
+     * checked on offsets in {@code io}; a slice that itself starts at a misaligned offset of its
+     * BAR is refused by the accessor at the first access instead
+     * ({@link dev.iomem.api.MisalignedAccessException}).
      *
      * @param layout the registers
      * @param io     the window; offsets of the layout are offsets in it
