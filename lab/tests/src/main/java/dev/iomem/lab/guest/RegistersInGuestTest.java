@@ -43,6 +43,14 @@ class RegistersInGuestTest {
             LabGuest.CliRun peek = LabGuest.iomem("peek", LabGuest.nvme().toString(), "0", "0x8", "--json");
             assertThat(peek.exit()).as(peek.err()).isZero();
             assertThat(peek.out()).containsIgnoringCase(String.format("%08x", vs));
+            // The register layout's dump reads the same VS and CAP, and never a doorbell (write-only).
+            LabGuest.CliRun regs = LabGuest.iomem("regs", LabGuest.nvme().toString(), "0", "--layout", "nvme", "--json");
+            assertThat(regs.exit()).as(regs.err()).isZero();
+            assertThat(regs.out()).contains("\"name\":\"VS\",\"offset\":\"0x8\",\"bits\":32,\"access\":\"READ_ONLY\",\"read\":true,\"value\":\""
+                    + String.format("0x%x", vs) + "\"");
+            assertThat(regs.out()).contains("\"name\":\"CAP\",\"offset\":\"0x0\",\"bits\":64,\"access\":\"READ_ONLY\",\"read\":true,\"value\":\""
+                    + String.format("0x%x", cap) + "\"");
+            assertThat(regs.out()).contains("\"name\":\"SQTDBL[0]\"").contains("\"read\":false");
         }
     }
 
@@ -69,5 +77,8 @@ class RegistersInGuestTest {
         LabGuest.CliRun peek = LabGuest.iomem("peek", edu, "0", "0x4", "--json");
         assertThat(peek.exit()).as(peek.err()).isZero();
         assertThat(peek.out()).containsIgnoringCase("f4523501");
+        LabGuest.CliRun regs = LabGuest.iomem("regs", edu, "0", "--layout", "edu", "--json");
+        assertThat(regs.exit()).as(regs.err()).isZero();
+        assertThat(regs.out()).contains("\"MAGIC\":{\"value\":237,").contains("\"name\":\"LIVENESS\"");
     }
 }
