@@ -11,10 +11,12 @@ module dev.iomem.core {
     exports dev.iomem.core.access;
     exports dev.iomem.core.dma;
     exports dev.iomem.core.guice;
+    exports dev.iomem.core.linux;
     exports dev.iomem.core.pci;
     exports dev.iomem.core.regs;
     exports dev.iomem.core.regs.layouts;
     exports dev.iomem.core.stubs;
+    exports dev.iomem.core.vfio;
 
     uses dev.iomem.spi.ArchBackend;
 }

@@ -105,4 +105,32 @@ public final class IoPlatform {
             throw e;
         }
     }
+
+    /**
+     * Opens an accessor over a bus someone else made (a VFIO region's {@code pread}/{@code pwrite}
+     * bus, for example), with the backend's rules for {@code type} and its native barriers: every
+     * rule of the backend holds over that bus too.
+     *
+     * @param bus    the bus; the accessor closes it
+     * @param type   the memory type whose rules apply
+     * @param quirks device quirks that narrow the backend's rules
+     * @return the accessor
+     * @throws NullPointerException     if an argument is {@code null}
+     * @throws IllegalStateException    if the backend is not available natively in this JVM
+     * @throws IllegalArgumentException if a quirk would widen the rules
+     */
+    public IoAccessor open(IoBus bus, MemoryType type, DeviceQuirk... quirks) {
+        Objects.requireNonNull(bus, "bus");
+        Objects.requireNonNull(type, "type");
+        if (!isNative()) {
+            throw new IllegalStateException("backend " + chosen.name() + " cannot drive a bus natively: "
+                    + chosen.availability().reason());
+        }
+        ArchBackend backend = backend();
+        AccessRules rules = backend.rules(type);
+        for (DeviceQuirk q : quirks) {
+            rules = rules.withQuirk(q);
+        }
+        return backend.accessor(bus, rules, backend.nativeBarriers());
+    }
 }

@@ -1,5 +1,7 @@
 package dev.iomem.core.dma;
 
+import dev.iomem.core.linux.Libc;
+
 import java.lang.foreign.MemorySegment;
 
 /**

@@ -1,5 +1,7 @@
 package dev.iomem.core.dma;
 
+import dev.iomem.core.vfio.IoctlGateway;
+
 import dev.iomem.api.dma.DmaMappingException;
 import dev.iomem.api.pci.PciAddress;
 

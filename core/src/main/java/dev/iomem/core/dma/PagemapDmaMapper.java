@@ -1,5 +1,8 @@
 package dev.iomem.core.dma;
 
+import dev.iomem.core.linux.Libc;
+import dev.iomem.core.linux.ErrnoException;
+
 import dev.iomem.api.dma.DmaAddressSpace;
 import dev.iomem.api.dma.DmaConstraints;
 import dev.iomem.api.dma.DmaDirection;

@@ -1,5 +1,7 @@
 package dev.iomem.core.dma;
 
+import dev.iomem.core.linux.Libc;
+
 /** Byte counts as people read them in error messages: {@code 8 MiB}, {@code 12 KiB}, {@code 100 bytes}. */
 final class SizeText {
 

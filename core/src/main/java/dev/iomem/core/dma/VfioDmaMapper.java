@@ -1,5 +1,6 @@
 package dev.iomem.core.dma;
 
+
 import dev.iomem.api.dma.DmaAddressSpace;
 import dev.iomem.api.dma.DmaConstraints;
 import dev.iomem.api.dma.DmaDirection;
@@ -8,12 +9,17 @@ import dev.iomem.api.dma.DmaMappingException;
 import dev.iomem.api.dma.DmaOnlySgTable;
 import dev.iomem.api.pci.PciAddress;
 import dev.iomem.api.pci.PciTopology;
+import dev.iomem.core.linux.ErrnoException;
+import dev.iomem.core.linux.Libc;
+import dev.iomem.core.vfio.IoctlGateway;
+import dev.iomem.core.vfio.IommuPath;
+import dev.iomem.core.vfio.VfioAbi;
+import dev.iomem.core.vfio.VfioContainer;
+import dev.iomem.core.vfio.VfioDevice;
+import dev.iomem.core.vfio.VfioException;
+import dev.iomem.core.vfio.VfioIommu;
 
-import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,30 +30,24 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
-import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 /**
- * Maps user memory through the IOMMU with VFIO type1 (Documentation/driver-api/vfio.rst): it
- * opens the container {@code /dev/vfio/vfio} and the device's IOMMU group
- * {@code /dev/vfio/N}, checks the API version and the type1v2 extension, checks that the group
- * is viable, attaches the group to the container, selects {@code VFIO_TYPE1v2_IOMMU}, and reads
- * {@code VFIO_IOMMU_GET_INFO} with its IOVA-range capability. Each {@link #mapUser} takes an
- * IOVA range inside those ranges and below the device's DMA mask, and makes one
- * {@code VFIO_IOMMU_MAP_DMA} for the whole buffer (the kernel pins the pages); closing the
- * table makes one {@code VFIO_IOMMU_UNMAP_DMA}, exactly once.
+ * Maps user memory for DMA through the IOMMU with VFIO: on a type1v2 container
+ * ({@link VfioContainer}) or on an iommufd IOAS ({@link IommufdIoas}), the same code either
+ * way. Each {@link #mapUser} takes an IOVA range inside the IOMMU's reported ranges and below
+ * the device's DMA mask, and makes one map call for the whole buffer (the kernel pins the
+ * pages); closing the table makes one unmap call, exactly once.
+ *
+ * <p>{@link #open(PciAddress)} opens a container of its own for a device's group; a
+ * {@link dev.iomem.core.vfio.VfioDevice} hands out a mapper on the container or IOAS it opened
+ * ({@link dev.iomem.core.vfio.VfioDevice#dmaMapper()}), which its close releases.
  *
  * <p>Failures are clear exceptions: EPERM, ENOMEM (pinned memory counts against
  * RLIMIT_MEMLOCK), ENOSPC (vfio_iommu_type1's {@code dma_entry_limit}, 65535 mappings by
  * default), a group that is not viable, a device without an IOMMU group.
  *
- * <p><b>Not run against real VFIO.</b> The machine this was written on has no
- * {@code /dev/vfio}; the ioctl sequence and every structure's bytes are tested through a mocked
- * {@link IoctlGateway}, against the layouts of include/uapi/linux/vfio.h.
- *
- * <p>Closing the mapper unmaps every table it made that is still open, then closes the group
- * and the container. Thread-safe.
+ * <p>Closing the mapper unmaps every table it made that is still open, then releases the
+ * container if it owns it. Thread-safe.
  */
 public final class VfioDmaMapper implements DmaMapper, AutoCloseable {
 
@@ -63,27 +63,23 @@ public final class VfioDmaMapper implements DmaMapper, AutoCloseable {
     private static final List<IovaRange> ASSUMED_RANGES = List.of(
             new IovaRange(0, 0xfedf_ffffL), new IovaRange(0xfef0_0000L, (1L << 48) - 1));
 
-    private final IoctlGateway gateway;
+    private final VfioIommu iommu;
+    private final boolean ownsIommu;
     private final Path pciDevices;
     private final int group;
-    private final int containerFd;
-    private final int groupFd;
-    private final VfioIommuInfo info;
     private final long iommuPageSize;
     private final IovaAllocator iovas;
     private final Set<DmaOnlySgTable> live = ConcurrentHashMap.newKeySet();
     private final ReentrantReadWriteLock state = new ReentrantReadWriteLock();
     private boolean closed; // guarded by state
 
-    private VfioDmaMapper(IoctlGateway gateway, Path pciDevices, int group, int containerFd, int groupFd, VfioIommuInfo info) {
-        this.gateway = gateway;
+    private VfioDmaMapper(VfioIommu iommu, boolean ownsIommu, Path pciDevices, int group) {
+        this.iommu = iommu;
+        this.ownsIommu = ownsIommu;
         this.pciDevices = pciDevices;
         this.group = group;
-        this.containerFd = containerFd;
-        this.groupFd = groupFd;
-        this.info = info;
-        this.iommuPageSize = info.minPageSize(Libc.pageSize());
-        this.iovas = new IovaAllocator(info.iovaRanges().isEmpty() ? ASSUMED_RANGES : info.iovaRanges(), iommuPageSize);
+        this.iommuPageSize = Math.max(iommu.pageSize(), 1);
+        this.iovas = new IovaAllocator(iommu.iovaRanges().isEmpty() ? ASSUMED_RANGES : iommu.iovaRanges(), iommuPageSize);
     }
 
     /**
@@ -120,101 +116,26 @@ public final class VfioDmaMapper implements DmaMapper, AutoCloseable {
         Objects.requireNonNull(devVfio, "devVfio");
         Objects.requireNonNull(pciDevices, "pciDevices");
         int group = iommuGroup(pciDevices, device);
-        String containerPath = devVfio.resolve("vfio").toString();
-        String groupPath = devVfio.resolve(Integer.toString(group)).toString();
-        int container = -1;
-        int groupFd = -1;
         try {
-            container = openFile(gateway, containerPath, "the VFIO container");
-            int version = gateway.ioctlWithValue(container, VfioAbi.GET_API_VERSION, 0);
-            if (version != VfioAbi.API_VERSION) {
-                throw new DmaMappingException("VFIO API version " + version + " is not the version " + VfioAbi.API_VERSION
-                        + " iomem speaks");
-            }
-            if (gateway.ioctlWithValue(container, VfioAbi.CHECK_EXTENSION, VfioAbi.TYPE1V2_IOMMU) <= 0) {
-                throw new DmaMappingException("the VFIO container does not offer the type1v2 IOMMU (VFIO_TYPE1v2_IOMMU);"
-                        + " load vfio_iommu_type1 (modprobe vfio_iommu_type1)");
-            }
-            groupFd = openFile(gateway, groupPath, "IOMMU group " + group + " of " + device);
-            try (Arena a = Arena.ofConfined()) {
-                MemorySegment status = a.allocate(VfioAbi.GROUP_STATUS_SIZE, 8);
-                status.set(JAVA_INT, 0, VfioAbi.GROUP_STATUS_SIZE);
-                gateway.ioctl(groupFd, VfioAbi.GROUP_GET_STATUS, status);
-                if ((status.get(JAVA_INT, 4) & VfioAbi.GROUP_FLAGS_VIABLE) == 0) {
-                    throw new DmaMappingException("IOMMU group " + group + " of " + device + " is not viable: bind every"
-                            + " device in /sys/kernel/iommu_groups/" + group + "/devices to vfio-pci (or unbind it)");
-                }
-                MemorySegment fd = a.allocate(JAVA_INT);
-                fd.set(JAVA_INT, 0, container);
-                gateway.ioctl(groupFd, VfioAbi.GROUP_SET_CONTAINER, fd);
-            }
-            gateway.ioctlWithValue(container, VfioAbi.SET_IOMMU, VfioAbi.TYPE1V2_IOMMU);
-            VfioIommuInfo info = readInfo(gateway, container);
-            return new VfioDmaMapper(gateway, pciDevices, group, container, groupFd, info);
-        } catch (RuntimeException e) {
-            closeQuietly(gateway, groupFd, e);
-            closeQuietly(gateway, container, e);
-            if (e instanceof ErrnoException errno) {
-                throw new DmaMappingException("cannot set up VFIO for " + device + " (IOMMU group " + group + "): "
-                        + errno.getMessage(), errno);
-            }
-            throw e;
+            VfioContainer container = VfioContainer.open(gateway, devVfio, group, device, Libc.pageSize());
+            return new VfioDmaMapper(container, true, pciDevices, group);
+        } catch (VfioException e) {
+            throw new DmaMappingException(e.getMessage(), e.getCause() == null ? e : e.getCause());
         }
     }
 
-    private static int openFile(IoctlGateway gateway, String path, String what) {
-        try {
-            return gateway.open(path);
-        } catch (ErrnoException e) {
-            String hint = switch (e.errno()) {
-                case ErrnoException.ENOENT -> path + " does not exist: load vfio-pci (modprobe vfio-pci) and bind the"
-                        + " device to it";
-                case ErrnoException.EACCES, ErrnoException.EPERM -> "permission denied on " + path + ": give this user"
-                        + " the device file (chown, udev rule) or run with the privilege to open it";
-                case ErrnoException.EBUSY -> path + " is open in another process: VFIO lets one process own a group";
-                default -> path + ": " + e.getMessage();
-            };
-            throw new DmaMappingException("cannot open " + what + ": " + hint, e);
-        }
-    }
-
-    private static void closeQuietly(IoctlGateway gateway, int fd, Throwable failure) {
-        if (fd >= 0) {
-            try {
-                gateway.close(fd);
-            } catch (RuntimeException e) {
-                failure.addSuppressed(e);
-            }
-        }
-    }
-
-    private static VfioIommuInfo readInfo(IoctlGateway gateway, int container) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment info = a.allocate(VfioAbi.INFO_SIZE, 8);
-            info.set(JAVA_INT, 0, VfioAbi.INFO_SIZE);
-            gateway.ioctl(container, VfioAbi.IOMMU_GET_INFO, info);
-            long argsz = Integer.toUnsignedLong(info.get(JAVA_INT, 0));
-            // The kernel raises argsz to the size the capability chain needs; ask again with it.
-            if ((info.get(JAVA_INT, 4) & VfioAbi.INFO_FLAG_CAPS) != 0 && argsz > VfioAbi.INFO_SIZE) {
-                if (argsz > (1 << 20)) {
-                    throw new DmaMappingException("VFIO_IOMMU_GET_INFO asks for " + argsz + " bytes, more than 1 MiB");
-                }
-                info = a.allocate(argsz, 8);
-                info.set(JAVA_INT, 0, (int) argsz);
-                gateway.ioctl(container, VfioAbi.IOMMU_GET_INFO, info);
-                if (Integer.toUnsignedLong(info.get(JAVA_INT, 0)) > argsz) {
-                    throw new DmaMappingException("VFIO_IOMMU_GET_INFO grew between two calls");
-                }
-            } else {
-                // No room was offered for capabilities: ignore whatever cap_offset says.
-                info.set(JAVA_INT, 4, info.get(JAVA_INT, 4) & ~VfioAbi.INFO_FLAG_CAPS);
-            }
-            try {
-                return VfioIommuInfo.parse(info);
-            } catch (IllegalArgumentException e) {
-                throw new DmaMappingException("VFIO_IOMMU_GET_INFO returned a malformed structure: " + e.getMessage(), e);
-            }
-        }
+    /**
+     * A mapper on a container or IOAS someone else owns (a {@link dev.iomem.core.vfio.VfioDevice}):
+     * closing the mapper unmaps its tables but leaves {@code iommu} open.
+     *
+     * @param iommu      the container or IOAS
+     * @param group      the IOMMU group whose devices may use the tables
+     * @param pciDevices the sysfs directory of PCI functions
+     * @return the mapper
+     * @throws NullPointerException if an argument is {@code null}
+     */
+    public static VfioDmaMapper on(VfioIommu iommu, int group, Path pciDevices) {
+        return new VfioDmaMapper(Objects.requireNonNull(iommu, "iommu"), false, Objects.requireNonNull(pciDevices, "pciDevices"), group);
     }
 
     /**
@@ -225,25 +146,16 @@ public final class VfioDmaMapper implements DmaMapper, AutoCloseable {
      * @throws DmaMappingException if the device does not exist or has no IOMMU group
      */
     static int iommuGroup(Path pciDevices, PciAddress device) {
-        Path dir = pciDevices.resolve(device.toString());
-        if (!Files.isDirectory(dir)) {
-            throw new DmaMappingException("no PCI device " + device + " in " + pciDevices);
-        }
-        Path link = dir.resolve("iommu_group");
         try {
-            String name = Files.readSymbolicLink(link).getFileName().toString();
-            return Integer.parseInt(name);
-        } catch (NoSuchFileException e) {
-            throw new DmaMappingException(device + " has no IOMMU group: the IOMMU is off or absent (VFIO needs it;"
-                    + " enable it with intel_iommu=on / amd_iommu=on, or use pagemap mapping)", e);
-        } catch (IOException | NumberFormatException e) {
-            throw new DmaMappingException("cannot read the IOMMU group of " + device + " from " + link + ": " + e.getMessage(), e);
+            return VfioDevice.iommuGroup(pciDevices, device);
+        } catch (VfioException e) {
+            throw new DmaMappingException(e.getMessage(), e.getCause() == null ? e : e.getCause());
         }
     }
 
     @Override
     public String name() {
-        return "vfio-type1";
+        return iommu.path() == IommuPath.IOMMUFD ? "vfio-iommufd" : "vfio-type1";
     }
 
     /** {@return {@link DmaAddressSpace#IOVA}: the device sees addresses the IOMMU translates} */
@@ -257,9 +169,9 @@ public final class VfioDmaMapper implements DmaMapper, AutoCloseable {
         return group;
     }
 
-    /** {@return what the container reported} */
-    public VfioIommuInfo info() {
-        return info;
+    /** {@return the container or IOAS this mapper maps on} */
+    public VfioIommu iommu() {
+        return iommu;
     }
 
     /**
@@ -284,8 +196,8 @@ public final class VfioDmaMapper implements DmaMapper, AutoCloseable {
             }
             int deviceGroup = iommuGroup(pciDevices, device);
             if (deviceGroup != group) {
-                throw new DmaMappingException(device + " is in IOMMU group " + deviceGroup + ", but this VFIO container"
-                        + " holds group " + group);
+                throw new DmaMappingException(device + " is in IOMMU group " + deviceGroup + ", but this mapper's "
+                        + iommu.path().label() + " path holds group " + group);
             }
             long size = buffer.byteSize();
             long length = (size + iommuPageSize - 1) & -iommuPageSize;
@@ -334,20 +246,13 @@ public final class VfioDmaMapper implements DmaMapper, AutoCloseable {
     }
 
     private String rangesText() {
-        List<IovaRange> r = info.iovaRanges().isEmpty() ? ASSUMED_RANGES : info.iovaRanges();
-        return r.toString() + (info.iovaRanges().isEmpty() ? " (assumed: the kernel reported none)" : "");
+        List<IovaRange> r = iommu.iovaRanges().isEmpty() ? ASSUMED_RANGES : iommu.iovaRanges();
+        return r.toString() + (iommu.iovaRanges().isEmpty() ? " (assumed: the kernel reported none)" : "");
     }
 
     private void mapDma(long vaddr, long iova, long length, DmaDirection direction) {
-        int flags = (direction.deviceReads() ? VfioAbi.DMA_MAP_FLAG_READ : 0) | (direction.deviceWrites() ? VfioAbi.DMA_MAP_FLAG_WRITE : 0);
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment map = a.allocate(VfioAbi.DMA_MAP_SIZE, 8);
-            map.set(JAVA_INT_UNALIGNED, 0, VfioAbi.DMA_MAP_SIZE);
-            map.set(JAVA_INT_UNALIGNED, 4, flags);
-            map.set(JAVA_LONG_UNALIGNED, 8, vaddr);
-            map.set(JAVA_LONG_UNALIGNED, 16, iova);
-            map.set(JAVA_LONG_UNALIGNED, 24, length);
-            gateway.ioctl(containerFd, VfioAbi.IOMMU_MAP_DMA, map);
+        try {
+            iommu.map(vaddr, iova, length, direction.deviceReads(), direction.deviceWrites());
         } catch (ErrnoException e) {
             throw mapFailure(e, length);
         }
@@ -373,20 +278,14 @@ public final class VfioDmaMapper implements DmaMapper, AutoCloseable {
     }
 
     private String availableText() {
-        OptionalInt avail = info.dmaAvailable();
+        OptionalInt avail = iommu.dmaAvailable();
         return avail.isPresent() ? "; " + Integer.toUnsignedString(avail.getAsInt()) + " were left when the container was opened" : "";
     }
 
     private void unmapDma(long iova, long length) {
         long unmapped;
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment unmap = a.allocate(VfioAbi.DMA_UNMAP_SIZE, 8);
-            unmap.set(JAVA_INT_UNALIGNED, 0, VfioAbi.DMA_UNMAP_SIZE);
-            unmap.set(JAVA_INT_UNALIGNED, 4, 0);
-            unmap.set(JAVA_LONG_UNALIGNED, 8, iova);
-            unmap.set(JAVA_LONG_UNALIGNED, 16, length);
-            gateway.ioctl(containerFd, VfioAbi.IOMMU_UNMAP_DMA, unmap);
-            unmapped = unmap.get(JAVA_LONG_UNALIGNED, 16); // the kernel writes back what it unmapped
+        try {
+            unmapped = iommu.unmap(iova, length);
         } catch (ErrnoException e) {
             throw new DmaMappingException("VFIO could not unmap IOVA 0x" + Long.toHexString(iova) + " + "
                     + SizeText.of(length) + ": " + e.getMessage(), e);
@@ -446,8 +345,8 @@ public final class VfioDmaMapper implements DmaMapper, AutoCloseable {
     }
 
     /**
-     * Closes every open table this mapper made (each unmaps once), then the group and the
-     * container. Later calls do nothing.
+     * Closes every open table this mapper made (each unmaps once), then the container if this
+     * mapper opened it. Later calls do nothing.
      *
      * @throws DmaMappingException if an unmap or a close failed; everything else is still done
      */
@@ -467,9 +366,9 @@ public final class VfioDmaMapper implements DmaMapper, AutoCloseable {
                     failures.add(e);
                 }
             }
-            for (int fd : new int[] {groupFd, containerFd}) {
+            if (ownsIommu) {
                 try {
-                    gateway.close(fd);
+                    iommu.close();
                 } catch (RuntimeException e) {
                     failures.add(e);
                 }

@@ -1,5 +1,7 @@
 package dev.iomem.core.dma;
 
+import dev.iomem.core.linux.Libc;
+
 import dev.iomem.api.dma.DmaMappingException;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;

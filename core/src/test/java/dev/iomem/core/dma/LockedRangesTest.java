@@ -1,5 +1,8 @@
 package dev.iomem.core.dma;
 
+import dev.iomem.core.linux.Libc;
+import dev.iomem.core.linux.ErrnoException;
+
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 

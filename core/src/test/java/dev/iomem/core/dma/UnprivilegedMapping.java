@@ -1,5 +1,7 @@
 package dev.iomem.core.dma;
 
+import dev.iomem.core.linux.Libc;
+
 import dev.iomem.api.dma.DmaConstraints;
 import dev.iomem.api.dma.DmaDirection;
 import dev.iomem.api.dma.DmaOnlySgTable;

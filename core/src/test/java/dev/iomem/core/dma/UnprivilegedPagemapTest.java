@@ -1,5 +1,7 @@
 package dev.iomem.core.dma;
 
+import dev.iomem.core.linux.Libc;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;

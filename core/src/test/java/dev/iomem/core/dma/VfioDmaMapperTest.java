@@ -1,5 +1,11 @@
 package dev.iomem.core.dma;
 
+import dev.iomem.core.linux.ErrnoException;
+import dev.iomem.core.vfio.IoctlGateway;
+import dev.iomem.core.vfio.VfioAbi;
+import dev.iomem.core.vfio.VfioContainer;
+import dev.iomem.core.vfio.VfioIommuInfo;
+
 import dev.iomem.api.dma.DmaAddressSpace;
 import dev.iomem.api.dma.DmaConstraints;
 import dev.iomem.api.dma.DmaDirection;
@@ -165,9 +171,9 @@ class VfioDmaMapperTest {
             assertThat(m.group()).isEqualTo(7);
             assertThat(m.name()).isEqualTo("vfio-type1");
             assertThat(m.addressSpace()).isEqualTo(DmaAddressSpace.IOVA);
-            assertThat(m.info().iovaRanges()).containsExactly(new IovaRange(0, 0xfedf_ffffL), new IovaRange(0xfef0_0000L, (1L << 48) - 1));
-            assertThat(m.info().iovaPageSizes()).isEqualTo(0x4020_1000L);
-            assertThat(m.info().dmaAvailable()).hasValue(65000);
+            assertThat(((VfioContainer) m.iommu()).info().iovaRanges()).containsExactly(new IovaRange(0, 0xfedf_ffffL), new IovaRange(0xfef0_0000L, (1L << 48) - 1));
+            assertThat(((VfioContainer) m.iommu()).info().iovaPageSizes()).isEqualTo(0x4020_1000L);
+            assertThat(((VfioContainer) m.iommu()).info().dmaAvailable()).hasValue(65000);
         }
         InOrder o = inOrder(gw);
         o.verify(gw).close(GROUP);
@@ -418,12 +424,15 @@ class VfioDmaMapperTest {
     @Test
     @DisplayName("request numbers are the kernel's _IO(';', 100 + n)")
     void requestNumbers() {
-        assertThat(VfioAbi.IOMMU_GET_INFO).isEqualTo(0x3B70);
-        assertThat(VfioAbi.IOMMU_MAP_DMA).isEqualTo(0x3B71);
-        assertThat(VfioAbi.IOMMU_UNMAP_DMA).isEqualTo(0x3B72);
-        assertThat(VfioAbi.SET_IOMMU).isEqualTo(0x3B66);
-        assertThat(VfioAbi.GROUP_SET_CONTAINER).isEqualTo(0x3B68);
+        assertThat(VfioAbi.requestName(0x3B70)).isEqualTo("VFIO_IOMMU_GET_INFO");
         assertThat(VfioAbi.requestName(0x3B71)).isEqualTo("VFIO_IOMMU_MAP_DMA");
+        assertThat(VfioAbi.requestName(0x3B72)).isEqualTo("VFIO_IOMMU_UNMAP_DMA");
+        assertThat(VfioAbi.requestName(0x3B66)).isEqualTo("VFIO_SET_IOMMU");
+        assertThat(VfioAbi.requestName(0x3B68)).isEqualTo("VFIO_GROUP_SET_CONTAINER");
+        assertThat(VfioAbi.requestName(0x3B6A)).isEqualTo("VFIO_GROUP_GET_DEVICE_FD");
+        assertThat(VfioAbi.requestName(0x3B6E)).isEqualTo("VFIO_DEVICE_SET_IRQS");
+        assertThat(VfioAbi.requestName(0x3B76)).isEqualTo("VFIO_DEVICE_BIND_IOMMUFD");
+        assertThat(VfioAbi.requestName(0x3B85)).isEqualTo("IOMMU_IOAS_MAP");
     }
 
     @Test
@@ -433,9 +442,9 @@ class VfioDmaMapperTest {
         int fd = real.open("/dev/null");
         try (Arena a = Arena.ofConfined()) {
             MemorySegment s = a.allocate(24, 8);
-            assertThatThrownBy(() -> real.ioctl(fd, VfioAbi.IOMMU_GET_INFO, s)).isInstanceOf(ErrnoException.class)
+            assertThatThrownBy(() -> real.ioctl(fd, 0x3B70L, s)).isInstanceOf(ErrnoException.class)
                     .hasMessage("ioctl(VFIO_IOMMU_GET_INFO) failed: ENOTTY (25)");
-            assertThatThrownBy(() -> real.ioctlWithValue(fd, VfioAbi.GET_API_VERSION, 0)).isInstanceOf(ErrnoException.class)
+            assertThatThrownBy(() -> real.ioctlWithValue(fd, 0x3B64L, 0)).isInstanceOf(ErrnoException.class)
                     .satisfies(e -> assertThat(((ErrnoException) e).errno()).isEqualTo(ErrnoException.ENOTTY));
         } finally {
             real.close(fd);

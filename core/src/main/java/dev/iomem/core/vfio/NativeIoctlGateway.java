@@ -1,4 +1,6 @@
-package dev.iomem.core.dma;
+package dev.iomem.core.vfio;
+
+import dev.iomem.core.linux.Libc;
 
 import java.lang.foreign.MemorySegment;
 
@@ -23,6 +25,16 @@ final class NativeIoctlGateway implements IoctlGateway {
     @Override
     public int ioctlWithValue(int fd, long request, long value) {
         return Libc.ioctl(fd, request, value, VfioAbi.requestName(request));
+    }
+
+    @Override
+    public long pread(int fd, MemorySegment buf, long offset) {
+        return Libc.pread(fd, buf, offset);
+    }
+
+    @Override
+    public long pwrite(int fd, MemorySegment buf, long offset) {
+        return Libc.pwrite(fd, buf, offset);
     }
 
     @Override

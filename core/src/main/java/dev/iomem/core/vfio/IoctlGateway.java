@@ -1,12 +1,14 @@
-package dev.iomem.core.dma;
+package dev.iomem.core.vfio;
+
+import dev.iomem.core.linux.ErrnoException;
 
 import java.lang.foreign.MemorySegment;
 
 /**
- * The system calls {@link VfioDmaMapper} makes on device files: open, ioctl, close. The real
- * one ({@link #system()}) calls the C library through FFM downcalls (ioctl is variadic) and
- * captures {@code errno}; tests substitute a mock that checks the exact bytes of every ioctl
- * argument, because this machine has no VFIO.
+ * The system calls iomem's VFIO code makes on device files: open, ioctl, pread, pwrite, close.
+ * The real one ({@link #system()}) calls {@link dev.iomem.core.linux.Libc}; fast unit tests
+ * substitute a mock that checks the exact bytes of every ioctl argument, beside the lab's runs
+ * against real VFIO.
  */
 public interface IoctlGateway {
 
@@ -40,6 +42,28 @@ public interface IoctlGateway {
      * @throws ErrnoException if the ioctl fails
      */
     int ioctlWithValue(int fd, long request, long value);
+
+    /**
+     * Reads {@code buf.byteSize()} bytes at {@code offset} in exactly one {@code pread}.
+     *
+     * @param fd     the file descriptor
+     * @param buf    where the bytes go
+     * @param offset the file offset
+     * @return the number of bytes read
+     * @throws ErrnoException if pread fails
+     */
+    long pread(int fd, MemorySegment buf, long offset);
+
+    /**
+     * Writes all of {@code buf} at {@code offset} in exactly one {@code pwrite}.
+     *
+     * @param fd     the file descriptor
+     * @param buf    the bytes
+     * @param offset the file offset
+     * @return the number of bytes written
+     * @throws ErrnoException if pwrite fails
+     */
+    long pwrite(int fd, MemorySegment buf, long offset);
 
     /**
      * Closes a file descriptor.

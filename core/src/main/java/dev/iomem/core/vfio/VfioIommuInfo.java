@@ -1,4 +1,6 @@
-package dev.iomem.core.dma;
+package dev.iomem.core.vfio;
+
+import dev.iomem.core.dma.IovaRange;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -34,8 +36,12 @@ public record VfioIommuInfo(long iovaPageSizes, List<IovaRange> iovaRanges, Opti
         java.util.Objects.requireNonNull(dmaAvailable, "dmaAvailable");
     }
 
-    /** {@return the smallest IOMMU page size, or {@code fallback} if none is reported} */
-    long minPageSize(long fallback) {
+    /**
+     * {@return the smallest IOMMU page size, or {@code fallback} if none is reported}
+     *
+     * @param fallback the size to assume
+     */
+    public long minPageSize(long fallback) {
         return iovaPageSizes == 0 ? fallback : Long.lowestOneBit(iovaPageSizes);
     }
 

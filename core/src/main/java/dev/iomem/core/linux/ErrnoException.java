@@ -1,9 +1,9 @@
-package dev.iomem.core.dma;
+package dev.iomem.core.linux;
 
 /**
- * A C library call that failed, with the {@code errno} it left. Thrown by {@link IoctlGateway}
- * implementations and iomem's own system-call bindings; mappers turn it into a
- * {@link dev.iomem.api.dma.DmaMappingException} that says what to change.
+ * A C library call that failed, with the {@code errno} it left. Thrown by {@link Libc} and by
+ * the gateways over it; callers turn it into an exception that says what to change. Its
+ * {@link #name} is iomem's one table of errno names.
  */
 public final class ErrnoException extends RuntimeException {
 
@@ -27,6 +27,8 @@ public final class ErrnoException extends RuntimeException {
     public static final int EEXIST = 17;
     /** No such device. */
     public static final int ENODEV = 19;
+    /** No such device or address (a zPCI access QEMU refused). */
+    public static final int ENXIO = 6;
     /** Invalid argument. */
     public static final int EINVAL = 22;
     /** Inappropriate ioctl for device. */
@@ -73,6 +75,8 @@ public final class ErrnoException extends RuntimeException {
             case ENOENT -> "ENOENT";
             case EINTR -> "EINTR";
             case 5 -> "EIO";
+            case 6 -> "ENXIO";
+            case 7 -> "E2BIG";
             case EBADF -> "EBADF";
             case EAGAIN -> "EAGAIN";
             case ENOMEM -> "ENOMEM";
@@ -86,7 +90,11 @@ public final class ErrnoException extends RuntimeException {
             case ENOTTY -> "ENOTTY";
             case ENOSPC -> "ENOSPC";
             case 34 -> "ERANGE";
+            case 38 -> "ENOSYS";
+            case 75 -> "EOVERFLOW";
+            case 90 -> "EMSGSIZE";
             case 95 -> "EOPNOTSUPP";
+            case 110 -> "ETIMEDOUT";
             default -> "errno";
         };
         return n + " (" + errno + ")";

@@ -1,0 +1,530 @@
+package dev.iomem.core.vfio;
+
+import dev.iomem.api.DeviceQuirk;
+import dev.iomem.api.IoAccessor;
+import dev.iomem.api.MemoryType;
+import dev.iomem.api.pci.PciAddress;
+import dev.iomem.core.IoPlatform;
+import dev.iomem.core.Iomem;
+import dev.iomem.core.dma.VfioDmaMapper;
+import dev.iomem.core.linux.ErrnoException;
+import dev.iomem.core.linux.Libc;
+import dev.iomem.spi.MappedRegion;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+
+/**
+ * A PCI function opened through VFIO: its regions as {@link IoAccessor}s, its config space, its
+ * interrupts through eventfds, its reset, and DMA through its IOMMU.
+ *
+ * {@snippet :
+ * try (VfioDevice edu = VfioDevice.open(PciAddress.parse("0000:00:04.0"))) {
+ *     edu.config().enableMemoryAndBusMaster();
+ *     IoAccessor bar0 = edu.bar(0);
+ *     int ident = bar0.read32(0x00);                       // 0x010000ed
+ *     try (VfioInterrupts irq = edu.enableInterrupts(IrqType.MSI, 1)) {
+ *         bar0.write32(0x20, 0x80);                          // interrupt when done
+ *         bar0.write32(0x08, 5);                             // 5!
+ *         irq.await(0, Duration.ofSeconds(1));
+ *     }
+ * }
+ * }
+ *
+ * <p><b>Opening.</b> Everything about the function is checked in sysfs before a file is opened:
+ * that it exists, that it has an IOMMU group and that vfio-pci is its driver. Then the IOMMU path
+ * is chosen ({@link #iommuPath()}, {@link #iommuPathReason()}): the device's iommufd character
+ * device where the kernel has {@code /dev/iommu} and {@code /dev/vfio/devices/vfioN}, else the
+ * group and a type1v2 container. A failure anywhere leaves nothing open.
+ *
+ * <p><b>Regions.</b> A BAR the kernel lets user space map whole is mapped ({@code mmap} of the
+ * device file) and driven by the architecture's own bus; any other (s390x zPCI, a sparse mmap,
+ * an I/O BAR) is driven through {@link VfioRegionBus}, one {@code pread}/{@code pwrite} per
+ * access. The backend's rules hold either way.
+ *
+ * <p><b>Closing</b> goes in reverse: interrupts off, accessors closed and BARs unmapped, DMA
+ * tables unmapped, the device file closed, then the IOAS or container. Not thread-safe for
+ * opening and closing; the accessors follow their own rules.
+ */
+public final class VfioDevice implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(VfioDevice.class.getName());
+    private static final int MAX_INFO_BYTES = 1 << 16;
+
+    private final PciAddress address;
+    private final VfioDeviceOptions options;
+    private final IoctlGateway gateway;
+    private final int group;
+    private final VfioIommu iommu;
+    private final String pathReason;
+    private final int deviceFd;
+    private final boolean resettable;
+    private final List<VfioRegion> regions;
+    private final List<VfioIrqInfo> irqs;
+    private final List<IoAccessor> accessors = new ArrayList<>();
+    private final List<Arena> mappings = new ArrayList<>();
+    private VfioInterrupts interrupts;
+    private VfioDmaMapper dmaMapper;
+    private VfioConfigSpace config;
+    private boolean closed;
+
+    private VfioDevice(PciAddress address, VfioDeviceOptions options, int group, VfioIommu iommu, String pathReason, int deviceFd,
+                       boolean resettable, List<VfioRegion> regions, List<VfioIrqInfo> irqs) {
+        this.address = address;
+        this.options = options;
+        this.gateway = options.gateway();
+        this.group = group;
+        this.iommu = iommu;
+        this.pathReason = pathReason;
+        this.deviceFd = deviceFd;
+        this.resettable = resettable;
+        this.regions = regions;
+        this.irqs = irqs;
+    }
+
+    /**
+     * Opens a function bound to vfio-pci, on the path the kernel offers.
+     *
+     * @param address the function
+     * @return the device; close it to release everything
+     * @throws NullPointerException if {@code address} is {@code null}
+     * @throws VfioException        if the function does not exist, has no IOMMU group, is not
+     *                              bound to vfio-pci, its group is not viable, or VFIO refuses a
+     *                              step; nothing is left open
+     */
+    public static VfioDevice open(PciAddress address) {
+        return open(address, VfioDeviceOptions.defaults());
+    }
+
+    /**
+     * Opens a function bound to vfio-pci with the given options.
+     *
+     * @param address the function
+     * @param options the path to use, the files and the platform
+     * @return the device
+     * @throws NullPointerException if an argument is {@code null}
+     * @throws VfioException        as for {@link #open(PciAddress)}, and if the path asked for
+     *                              is not offered
+     */
+    public static VfioDevice open(PciAddress address, VfioDeviceOptions options) {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(options, "options");
+        int group = iommuGroup(options.pciDevices(), address);
+        Optional<String> driver = VfioBinding.driverOf(options.pciDevices(), address);
+        if (driver.isEmpty() || !driver.get().equals(VfioBinding.VFIO_PCI)) {
+            throw new VfioException(address + " is not bound to vfio-pci (" + driver.map(d -> "its driver is " + d)
+                    .orElse("it has no driver") + "): bind it with 'iomem vfio bind " + address + "'");
+        }
+        Optional<String> cdev = VfioBinding.cdevName(options.pciDevices(), address);
+        boolean iommufdOffered = cdev.isPresent() && options.exists(options.devIommu())
+                && options.exists(options.devVfio().resolve("devices").resolve(cdev.get()));
+        String why;
+        if (options.path() == IommuPath.IOMMUFD && !iommufdOffered) {
+            throw new VfioException(address + ": the iommufd path was asked for, but " + (cdev.isEmpty()
+                    ? "the kernel made no VFIO device cdev (no " + options.pciDevices().resolve(address.toString()).resolve("vfio-dev")
+                    + "; CONFIG_VFIO_DEVICE_CDEV is off)" : options.devIommu() + " or its cdev is missing"));
+        }
+        if (options.path() == IommuPath.GROUP_CONTAINER) {
+            why = "asked for";
+        } else if (iommufdOffered) {
+            try {
+                return openIommufd(address, options, group, cdev.get(), options.path() == IommuPath.IOMMUFD ? "asked for"
+                        : options.devIommu() + " and " + options.devVfio().resolve("devices").resolve(cdev.get()) + " exist");
+            } catch (VfioException e) {
+                if (options.path() == IommuPath.IOMMUFD) {
+                    throw e;
+                }
+                LOG.log(System.Logger.Level.DEBUG, "iommufd failed for {0}, using the group: {1}", address, e.getMessage());
+                why = "iommufd failed (" + e.getMessage() + ")";
+            }
+        } else {
+            why = cdev.isEmpty() ? "the kernel offers no VFIO device cdev" : options.devIommu() + " does not exist";
+        }
+        return openGroup(address, options, group, why);
+    }
+
+    private static VfioDevice openGroup(PciAddress address, VfioDeviceOptions options, int group, String why) {
+        IoctlGateway gw = options.gateway();
+        VfioContainer container = VfioContainer.open(gw, options.devVfio(), group, address, Libc.pageSize());
+        int fd = -1;
+        try (Arena a = Arena.ofConfined()) {
+            fd = gw.ioctl(container.groupFd(), VfioAbi.GROUP_GET_DEVICE_FD, a.allocateFrom(address.toString()));
+            return describe(address, options, group, container, "group-container: " + why, fd);
+        } catch (RuntimeException e) {
+            VfioFiles.closeQuietly(gw, fd, e);
+            try {
+                container.close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw wrap(address, e);
+        }
+    }
+
+    private static VfioDevice openIommufd(PciAddress address, VfioDeviceOptions options, int group, String cdev, String why) {
+        IoctlGateway gw = options.gateway();
+        int fd = VfioFiles.open(gw, options.devVfio().resolve("devices").resolve(cdev).toString(), "the VFIO device cdev of " + address);
+        IommufdIoas ioas = null;
+        try {
+            ioas = IommufdIoas.open(gw, options.devIommu().toString(), fd, address, Libc.pageSize());
+            return describe(address, options, group, ioas, "iommufd: " + why, fd);
+        } catch (RuntimeException e) {
+            VfioFiles.closeQuietly(gw, fd, e);
+            if (ioas != null) {
+                try {
+                    ioas.close();
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw wrap(address, e);
+        }
+    }
+
+    private static RuntimeException wrap(PciAddress address, RuntimeException e) {
+        if (e instanceof ErrnoException errno) {
+            return new VfioException("cannot open " + address + " through VFIO: " + errno.getMessage(), errno);
+        }
+        return e;
+    }
+
+    /** Reads the device, region and IRQ info; the caller closes {@code fd} and {@code iommu} on failure. */
+    private static VfioDevice describe(PciAddress address, VfioDeviceOptions options, int group, VfioIommu iommu, String reason, int fd) {
+        IoctlGateway gw = options.gateway();
+        int flags;
+        int numRegions;
+        int numIrqs;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment info = a.allocate(VfioAbi.DEVICE_INFO_SIZE, 8);
+            info.set(JAVA_INT_UNALIGNED, 0, VfioAbi.DEVICE_INFO_SIZE);
+            gw.ioctl(fd, VfioAbi.DEVICE_GET_INFO, info);
+            flags = info.get(JAVA_INT_UNALIGNED, 4);
+            numRegions = info.get(JAVA_INT_UNALIGNED, 8);
+            numIrqs = info.get(JAVA_INT_UNALIGNED, 12);
+        }
+        if ((flags & VfioAbi.DEVICE_FLAGS_PCI) == 0) {
+            throw new VfioException(address + " is not a vfio-pci device (VFIO_DEVICE_FLAGS_PCI is not set)");
+        }
+        if (numRegions < 0 || numRegions > 64 || numIrqs < 0 || numIrqs > 64) {
+            throw new VfioException(address + ": VFIO_DEVICE_GET_INFO reports " + numRegions + " regions and " + numIrqs
+                    + " IRQ indices, beyond what vfio-pci has");
+        }
+        List<VfioRegion> regions = new ArrayList<>();
+        for (int i = 0; i < numRegions; i++) {
+            regions.add(VfioRegionInfo.read(gw, fd, i));
+        }
+        List<VfioIrqInfo> irqs = new ArrayList<>();
+        for (IrqType t : IrqType.values()) {
+            if (t.index() >= numIrqs) {
+                break;
+            }
+            irqs.add(readIrq(gw, fd, t));
+        }
+        return new VfioDevice(address, options, group, iommu, reason, fd, (flags & VfioAbi.DEVICE_FLAGS_RESET) != 0,
+                List.copyOf(regions), List.copyOf(irqs));
+    }
+
+    private static VfioIrqInfo readIrq(IoctlGateway gw, int fd, IrqType t) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment info = a.allocate(VfioAbi.IRQ_INFO_SIZE, 8);
+            info.set(JAVA_INT_UNALIGNED, 0, VfioAbi.IRQ_INFO_SIZE);
+            info.set(JAVA_INT_UNALIGNED, 8, t.index());
+            gw.ioctl(fd, VfioAbi.DEVICE_GET_IRQ_INFO, info);
+            int f = info.get(JAVA_INT_UNALIGNED, 4);
+            return new VfioIrqInfo(t, info.get(JAVA_INT_UNALIGNED, 12), (f & VfioAbi.IRQ_INFO_EVENTFD) != 0,
+                    (f & VfioAbi.IRQ_INFO_MASKABLE) != 0, (f & VfioAbi.IRQ_INFO_AUTOMASKED) != 0,
+                    (f & VfioAbi.IRQ_INFO_NORESIZE) != 0);
+        }
+    }
+
+    /**
+     * {@return the IOMMU group of {@code device}, from its sysfs {@code iommu_group} link}
+     *
+     * @param pciDevices the sysfs directory of PCI functions
+     * @param device     the function
+     * @throws VfioException if the device does not exist or has no IOMMU group
+     */
+    public static int iommuGroup(Path pciDevices, PciAddress device) {
+        return VfioFiles.iommuGroup(pciDevices, device);
+    }
+
+    /** {@return the function} */
+    public PciAddress address() {
+        return address;
+    }
+
+    /** {@return the function's IOMMU group} */
+    public int iommuGroup() {
+        return group;
+    }
+
+    /** {@return the path this device was opened on} */
+    public IommuPath iommuPath() {
+        return iommu.path();
+    }
+
+    /** {@return why that path was chosen, for example {@code "iommufd: /dev/iommu and /dev/vfio/devices/vfio0 exist"}} */
+    public String iommuPathReason() {
+        return pathReason;
+    }
+
+    /** {@return the container or IOAS the device's DMA goes through} */
+    public VfioIommu iommu() {
+        return iommu;
+    }
+
+    /** {@return every region the device reported, by index} */
+    public List<VfioRegion> regions() {
+        return regions;
+    }
+
+    /** {@return what the device reported for each interrupt index it has, in index order} */
+    public List<VfioIrqInfo> irqs() {
+        return irqs;
+    }
+
+    /** {@return whether the device supports {@code VFIO_DEVICE_RESET}} */
+    public boolean resettable() {
+        return resettable;
+    }
+
+    /**
+     * {@return the device's config space}
+     *
+     * @throws VfioException if the device has no readable config region
+     */
+    public VfioConfigSpace config() {
+        checkOpen();
+        if (config == null) {
+            VfioRegion r = regions.size() > VfioAbi.PCI_CONFIG_REGION_INDEX ? regions.get(VfioAbi.PCI_CONFIG_REGION_INDEX) : null;
+            if (r == null || !r.present() || !r.readable()) {
+                throw new VfioException(address + " has no readable config region");
+            }
+            config = new VfioConfigSpace(new VfioRegionBus(gateway, deviceFd, r.fileOffset(), r.size(), !r.writable(),
+                    address + " config space"));
+        }
+        return config;
+    }
+
+    /**
+     * Opens an accessor over a whole BAR, mapped where the kernel allows it.
+     *
+     * @param bar    the BAR index, 0 to 5
+     * @param quirks device quirks that narrow the backend's rules
+     * @return the accessor; the device closes it when it closes
+     * @throws IllegalArgumentException if {@code bar} is not 0 to 5 or the device has no such BAR
+     * @throws IllegalStateException    if the device is closed, or the backend is not native here
+     * @throws VfioException            if the kernel refuses the mapping
+     */
+    public IoAccessor bar(int bar, DeviceQuirk... quirks) {
+        checkOpen();
+        if (bar < 0 || bar > 5) {
+            throw new IllegalArgumentException(address + ": BAR index " + bar + " is not 0 to 5");
+        }
+        VfioRegion r = bar < regions.size() ? regions.get(bar) : null;
+        if (r == null || !r.present()) {
+            throw new IllegalArgumentException(address + " has no BAR " + bar + " (VFIO reports its region empty)");
+        }
+        IoPlatform platform = options.platform();
+        IoAccessor accessor;
+        if (r.wholeMappable()) {
+            accessor = mapped(platform, r, quirks);
+        } else {
+            VfioRegionBus bus = new VfioRegionBus(gateway, deviceFd, r.fileOffset(), r.size(), !r.writable(),
+                    address + " BAR" + bar + " (vfio pread/pwrite)");
+            accessor = platform.open(bus, MemoryType.DEVICE, quirks);
+        }
+        accessors.add(accessor);
+        return accessor;
+    }
+
+    /** {@return whether {@link #bar} maps BAR {@code bar} (rather than using pread/pwrite)} */
+    public boolean barIsMapped(int bar) {
+        return bar >= 0 && bar < Math.min(6, regions.size()) && regions.get(bar).wholeMappable();
+    }
+
+    @SuppressWarnings("restricted") // a mapping of the device file becomes a segment of its size
+    private IoAccessor mapped(IoPlatform platform, VfioRegion r, DeviceQuirk... quirks) {
+        int prot = (r.readable() ? Libc.PROT_READ : 0) | (r.writable() ? 0x2 : 0);
+        long addr;
+        try {
+            addr = Libc.mmap(r.size(), prot, Libc.MAP_SHARED, deviceFd, r.fileOffset());
+        } catch (ErrnoException e) {
+            throw new VfioException(address + ": cannot map " + r.name() + " (" + r.size() + " bytes): " + e.getMessage(), e);
+        }
+        Arena arena = Arena.ofShared();
+        long size = r.size();
+        MemorySegment segment = MemorySegment.ofAddress(addr).reinterpret(size, arena, s -> Libc.munmap(addr, size));
+        try {
+            IoAccessor a = platform.open(new MappedRegion(segment, MemoryType.DEVICE, address + " " + r.name() + " (vfio mmap)",
+                    !r.writable()), quirks);
+            mappings.add(arena);
+            return a;
+        } catch (RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Enables {@code count} vectors of an interrupt index, each with its own eventfd.
+     *
+     * @param type  INTx, MSI or MSI-X
+     * @param count how many vectors, from 1 to what the device offers
+     * @return the vectors; closing them disables them
+     * @throws IllegalArgumentException if the device has no such index, or offers fewer vectors;
+     *                                  nothing is sent to the kernel
+     * @throws IllegalStateException    if interrupts are already enabled (vfio-pci allows one
+     *                                  index at a time) or the device is closed
+     * @throws VfioException            if the kernel refuses; nothing is left open
+     */
+    public VfioInterrupts enableInterrupts(IrqType type, int count) {
+        Objects.requireNonNull(type, "type");
+        checkOpen();
+        VfioIrqInfo info = irqInfo(type);
+        if (count < 1 || count > info.count()) {
+            throw new IllegalArgumentException(address + " offers " + info.count() + " " + type + " vector"
+                    + (info.count() == 1 ? "" : "s") + "; cannot enable " + count);
+        }
+        if (interrupts != null) {
+            throw new IllegalStateException(address + ": " + interrupts.type() + " interrupts are enabled; close them"
+                    + " before enabling " + type + " (vfio-pci enables one index at a time)");
+        }
+        interrupts = VfioInterrupts.enable(this, gateway, deviceFd, info, count);
+        return interrupts;
+    }
+
+    /**
+     * {@return what the device reports for an interrupt index}
+     *
+     * @param type the index
+     * @throws IllegalArgumentException if the device has no such index
+     */
+    public VfioIrqInfo irqInfo(IrqType type) {
+        Objects.requireNonNull(type, "type");
+        if (type.index() >= irqs.size()) {
+            throw new IllegalArgumentException(address + " has no " + type + " interrupt index (it reports "
+                    + irqs.size() + " indices)");
+        }
+        return irqs.get(type.index());
+    }
+
+    void setIrqs(int flags, IrqType type, int start, int count) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment set = a.allocate(VfioAbi.IRQ_SET_HEADER_SIZE, 8);
+            set.set(JAVA_INT_UNALIGNED, 0, VfioAbi.IRQ_SET_HEADER_SIZE);
+            set.set(JAVA_INT_UNALIGNED, 4, flags);
+            set.set(JAVA_INT_UNALIGNED, 8, type.index());
+            set.set(JAVA_INT_UNALIGNED, 12, start);
+            set.set(JAVA_INT_UNALIGNED, 16, count);
+            gateway.ioctl(deviceFd, VfioAbi.DEVICE_SET_IRQS, set);
+        } catch (ErrnoException e) {
+            throw new VfioException(address + ": VFIO_DEVICE_SET_IRQS on " + type + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    void interruptsClosed(VfioInterrupts closedOnes) {
+        if (interrupts == closedOnes) {
+            interrupts = null;
+        }
+    }
+
+    /**
+     * Resets the function ({@code VFIO_DEVICE_RESET}: FLR, a PM reset, or a slot or bus reset,
+     * whichever the kernel has for it).
+     *
+     * @throws UnsupportedOperationException if the device reports no reset
+     *                                       ({@code VFIO_DEVICE_FLAGS_RESET} is not set); nothing
+     *                                       is sent to the kernel
+     * @throws VfioException                 if the kernel fails the reset
+     */
+    public void reset() {
+        checkOpen();
+        if (!resettable) {
+            throw new UnsupportedOperationException(address + " cannot be reset through VFIO: the kernel found no FLR,"
+                    + " PM or bus reset for it (VFIO_DEVICE_FLAGS_RESET is not set)");
+        }
+        try {
+            gateway.ioctlWithValue(deviceFd, VfioAbi.DEVICE_RESET, 0);
+        } catch (ErrnoException e) {
+            throw new VfioException(address + ": VFIO_DEVICE_RESET failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * {@return the DMA mapper on this device's container or IOAS; the device closes it}
+     *
+     * @throws IllegalStateException if the device is closed
+     */
+    public VfioDmaMapper dmaMapper() {
+        checkOpen();
+        if (dmaMapper == null) {
+            dmaMapper = VfioDmaMapper.on(iommu, group, options.pciDevices());
+        }
+        return dmaMapper;
+    }
+
+    /** {@return the device file's descriptor, for calls iomem does not make} */
+    public int fileDescriptor() {
+        return deviceFd;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException(address + ": the VFIO device is closed");
+        }
+    }
+
+    /**
+     * Releases everything in reverse order: interrupts, accessors and BAR mappings, DMA tables,
+     * the device file, the IOAS or container. Idempotent.
+     *
+     * @throws VfioException if a step failed; every later step is still done
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<RuntimeException> failures = new ArrayList<>();
+        Runnable[] steps = {
+            () -> { if (interrupts != null) interrupts.close(); },
+            () -> { for (IoAccessor a : accessors) a.close(); },
+            () -> { for (Arena m : mappings) m.close(); },
+            () -> { if (dmaMapper != null) dmaMapper.close(); },
+            () -> gateway.close(deviceFd),
+            iommu::close,
+        };
+        for (Runnable step : steps) {
+            try {
+                step.run();
+            } catch (RuntimeException e) {
+                failures.add(e);
+            }
+        }
+        if (!failures.isEmpty()) {
+            VfioException e = new VfioException("closing " + address + ": " + failures.getFirst().getMessage(), failures.getFirst());
+            failures.stream().skip(1).forEach(e::addSuppressed);
+            throw e;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "VfioDevice[" + address + ", " + iommu.describe() + "]";
+    }
+
+    /** {@return the accessors opened so far and still tracked (for tests)} */
+    List<IoAccessor> accessors() {
+        return Collections.unmodifiableList(accessors);
+    }
+}
