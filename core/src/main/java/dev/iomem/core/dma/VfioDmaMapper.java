@@ -33,7 +33,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Maps user memory for DMA through the IOMMU with VFIO: on a type1v2 container
- * ({@link VfioContainer}) or on an iommufd IOAS ({@link IommufdIoas}), the same code either
+ * ({@link VfioContainer}) or on an iommufd IOAS ({@link dev.iomem.core.vfio.IommufdIoas}), the same code either
  * way. Each {@link #mapUser} takes an IOVA range inside the IOMMU's reported ranges and below
  * the device's DMA mask, and makes one map call for the whole buffer (the kernel pins the
  * pages); closing the table makes one unmap call, exactly once.

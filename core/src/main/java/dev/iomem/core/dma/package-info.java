@@ -15,7 +15,7 @@
  *   <li>{@link dev.iomem.core.dma.VfioDmaMapper} maps memory through the IOMMU with VFIO type1.
  *       <b>It has not run against real VFIO</b>: the machine it was written on has no
  *       {@code /dev/vfio}; its ioctl sequence and structure bytes are tested through a mocked
- *       {@link dev.iomem.core.dma.IoctlGateway}.</li>
+ *       {@link dev.iomem.core.vfio.IoctlGateway}.</li>
  *   <li>{@link dev.iomem.core.dma.DmaMappers} picks VFIO when {@code /dev/vfio} serves the
  *       device, pagemap otherwise, and says why.</li>
  * </ul>

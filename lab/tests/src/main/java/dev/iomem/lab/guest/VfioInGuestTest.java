@@ -1,0 +1,252 @@
+package dev.iomem.lab.guest;
+
+import dev.iomem.api.IoAccessor;
+import dev.iomem.api.dma.DmaAddressSpace;
+import dev.iomem.api.dma.DmaConstraints;
+import dev.iomem.api.dma.DmaDirection;
+import dev.iomem.api.dma.DmaOnlySgTable;
+import dev.iomem.api.pci.PciAddress;
+import dev.iomem.core.dma.DmaBuffer;
+import dev.iomem.core.dma.DmaBuffers;
+import dev.iomem.core.dma.HugePagePolicy;
+import dev.iomem.core.dma.IovaRange;
+import dev.iomem.core.vfio.IommuPath;
+import dev.iomem.core.vfio.IrqType;
+import dev.iomem.core.vfio.VfioBinding;
+import dev.iomem.core.vfio.VfioDevice;
+import dev.iomem.core.vfio.VfioDeviceOptions;
+import dev.iomem.core.vfio.VfioInterrupts;
+import dev.iomem.core.vfio.VfioIrqInfo;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.ValueLayout;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The VFIO driver path against the guest kernel's vfio-pci and the architecture's IOMMU
+ * (intel-iommu on x86-64, SMMUv3 on arm64, zPCI on s390x): edu (x86-64, arm64) and the NVMe
+ * controller (all three) bound to vfio-pci, their BARs, config space, interrupts, reset and DMA.
+ * edu's registers: QEMU docs/specs/edu.rst (0x08 factorial, 0x20 status with bit 7 "interrupt
+ * after factorial", 0x24 interrupt status, 0x64 acknowledge, 0x80-0x98 DMA).
+ */
+@Tag("vfio")
+@DisplayName("VFIO: devices bound to vfio-pci, driven through a real IOMMU")
+class VfioInGuestTest {
+
+    private static final long EDU_BUFFER = 0x40000;
+    private static final int PAGE = 4096;
+
+    @BeforeAll
+    static void bindToVfio() {
+        assumeTrue(LabGuest.iommu(), "VFIO runs in the lab's IOMMU boot (lab/run --iommu)");
+        VfioBinding binding = VfioBinding.system();
+        binding.bind(LabGuest.nvme(), true);
+        if (LabGuest.hasEdu()) {
+            binding.bind(LabGuest.edu(), true);
+        }
+    }
+
+    @Test
+    @DisplayName("edu's identification register reads through the mapped BAR, and config space names the device")
+    void eduIdentification() {
+        assumeTrue(LabGuest.hasEdu(), "QEMU's s390x build has no edu device");
+        try (VfioDevice edu = VfioDevice.open(LabGuest.edu())) {
+            System.out.println("lab-vfio: edu opened on " + edu.iommuPath().label() + " (" + edu.iommuPathReason() + ")");
+            assertThat(edu.config().vendorId()).isEqualTo(0x1234);
+            assertThat(edu.config().deviceId()).isEqualTo(0x11e8);
+            edu.config().enableMemoryAndBusMaster();
+            assertThat(edu.barIsMapped(0)).as("vfio-pci lets user space map edu's BAR 0").isTrue();
+            IoAccessor bar0 = edu.bar(0);
+            assertThat(bar0.read32(0x00)).as("edu identification").isEqualTo(0x010000ed);
+            bar0.write32(0x04, 0x12345678);
+            assertThat(bar0.read32(0x04)).as("liveness").isEqualTo(~0x12345678);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(IommuPath.class)
+    @DisplayName("each IOMMU path the kernel offers opens edu (or NVMe on s390x) and reads it")
+    void eachPath(IommuPath path) {
+        PciAddress a = LabGuest.hasEdu() ? LabGuest.edu() : LabGuest.nvme();
+        boolean offered = path == IommuPath.GROUP_CONTAINER || VfioBinding.cdevName(LabGuest.sysfs(a).getParent(), a).isPresent();
+        assumeTrue(offered, "this kernel offers no VFIO device cdev for the iommufd path");
+        try (VfioDevice d = VfioDevice.open(a, VfioDeviceOptions.defaults().withPath(path))) {
+            assertThat(d.iommuPath()).isEqualTo(path);
+            d.config().enableMemoryAndBusMaster();
+            if (LabGuest.hasEdu()) {
+                assertThat(d.bar(0).read32(0)).isEqualTo(0x010000ed);
+            } else {
+                assertThat(d.bar(0).read32(0x08) >>> 16).as("NVMe VS.MJR").isEqualTo(1);
+            }
+            System.out.println("lab-vfio: " + a + " on " + path.label() + ", " + d.iommu().describe() + ", IOVA ranges "
+                    + d.iommu().iovaRanges());
+        }
+    }
+
+    @Test
+    @DisplayName("edu's factorial completes with an MSI delivered through an eventfd")
+    void eduFactorialByMsi() {
+        assumeTrue(LabGuest.hasEdu(), "QEMU's s390x build has no edu device");
+        try (VfioDevice edu = VfioDevice.open(LabGuest.edu())) {
+            edu.config().enableMemoryAndBusMaster();
+            IoAccessor bar0 = edu.bar(0);
+            VfioIrqInfo msi = edu.irqInfo(IrqType.MSI);
+            assertThat(msi.count()).as("edu's MSI vectors").isEqualTo(1);
+            assertThat(msi.maskable()).as("vfio-pci does not mask MSI").isFalse();
+            try (VfioInterrupts irq = edu.enableInterrupts(IrqType.MSI, 1)) {
+                assertThat(irq.poll(0)).as("no interrupt before the work").isZero();
+                bar0.write32(0x20, 0x80);   // raise an interrupt when the factorial is done
+                bar0.write32(0x08, 10);
+                assertThat(irq.await(0, Duration.ofSeconds(10))).as("the MSI within 10 s").isTrue();
+                assertThat(bar0.read32(0x08)).as("10!").isEqualTo(3_628_800);
+                assertThat(bar0.read32(0x24) & 1).as("edu's interrupt status: factorial").isEqualTo(1);
+                bar0.write32(0x64, 1);      // acknowledge
+                assertThat(bar0.read32(0x24)).isZero();
+                assertThatThrownBy(() -> irq.mask(0)).isInstanceOf(UnsupportedOperationException.class)
+                        .hasMessageContaining("cannot be masked");
+            }
+            // A second enable after the close works: the first was torn down.
+            try (VfioInterrupts again = edu.enableInterrupts(IrqType.MSI, 1)) {
+                assertThat(again.count()).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("edu's DMA engine round-trips a buffer through an IOVA table inside its 28-bit mask and the IOMMU's ranges")
+    void eduDmaThroughIommu() throws InterruptedException {
+        assumeTrue(LabGuest.hasEdu(), "QEMU's s390x build has no edu device");
+        DmaConstraints mask28 = DmaConstraints.KERNEL_DEFAULT.withAddressBits(28);
+        try (VfioDevice edu = VfioDevice.open(LabGuest.edu()); Arena arena = Arena.ofShared()) {
+            edu.config().enableMemoryAndBusMaster();
+            IoAccessor bar0 = edu.bar(0);
+            DmaBuffer out = DmaBuffers.allocate(arena, PAGE, HugePagePolicy.NEVER);
+            DmaBuffer back = DmaBuffers.allocate(arena, PAGE, HugePagePolicy.NEVER);
+            for (int i = 0; i < PAGE; i++) {
+                out.memory().set(ValueLayout.JAVA_BYTE, i, (byte) (i * 31 + 7));
+            }
+            List<IovaRange> ranges = edu.iommu().iovaRanges();
+            try (DmaOnlySgTable src = edu.dmaMapper().mapUser(edu.address(), out.memory(), DmaDirection.TO_DEVICE, mask28);
+                 DmaOnlySgTable dst = edu.dmaMapper().mapUser(edu.address(), back.memory(), DmaDirection.FROM_DEVICE, mask28)) {
+                for (DmaOnlySgTable t : List.of(src, dst)) {
+                    assertThat(t.addressSpace()).isEqualTo(DmaAddressSpace.IOVA);
+                    long iova = t.dmaAddress(0);
+                    assertThat(iova + PAGE - 1).as("IOVA 0x%x inside edu's 28-bit mask", iova).isLessThan(1L << 28);
+                    assertThat(ranges.isEmpty() || ranges.stream().anyMatch(r -> Long.compareUnsigned(r.start(), iova) <= 0
+                            && Long.compareUnsigned(iova + PAGE - 1, r.last()) <= 0)).as("IOVA 0x%x inside %s", iova, ranges).isTrue();
+                }
+                transfer(bar0, src.dmaAddress(0), EDU_BUFFER, false);
+                transfer(bar0, EDU_BUFFER, dst.dmaAddress(0), true);
+                System.out.println("lab-vfio: edu DMA through IOVAs 0x" + Long.toHexString(src.dmaAddress(0)) + " and 0x"
+                        + Long.toHexString(dst.dmaAddress(0)) + ", ranges " + ranges);
+            }
+            assertThat(back.memory().toArray(ValueLayout.JAVA_BYTE)).isEqualTo(out.memory().toArray(ValueLayout.JAVA_BYTE));
+            assertThat(edu.dmaMapper().openTables()).isZero();
+        }
+    }
+
+    @Test
+    @DisplayName("reset: edu says it has none; NVMe resets and its admin queue attributes read 0 again")
+    void reset() {
+        if (LabGuest.hasEdu()) {
+            try (VfioDevice edu = VfioDevice.open(LabGuest.edu())) {
+                System.out.println("lab-vfio: edu resettable=" + edu.resettable());
+                if (edu.resettable()) {
+                    edu.config().enableMemoryAndBusMaster();
+                    IoAccessor bar0 = edu.bar(0);
+                    bar0.write32(0x04, 0x0f0f0f0f);
+                    edu.reset();
+                    edu.config().enableMemoryAndBusMaster();
+                    assertThat(bar0.read32(0x00)).isEqualTo(0x010000ed);
+                } else {
+                    assertThatThrownBy(edu::reset).isInstanceOf(UnsupportedOperationException.class)
+                            .hasMessageContaining("cannot be reset");
+                }
+            }
+        }
+        try (VfioDevice nvme = VfioDevice.open(LabGuest.nvme())) {
+            System.out.println("lab-vfio: nvme resettable=" + nvme.resettable());
+            assumeTrue(nvme.resettable(), "the kernel found no reset for this NVMe function");
+            nvme.config().enableMemoryAndBusMaster();
+            IoAccessor bar0 = nvme.bar(0);
+            bar0.write32(0x24, 0x001f001f);   // AQA, writable while CC.EN is 0
+            assertThat(bar0.read32(0x24)).isEqualTo(0x001f001f);
+            nvme.reset();
+            nvme.config().enableMemoryAndBusMaster();
+            assertThat(bar0.read32(0x24)).as("AQA after the reset").isZero();
+        }
+    }
+
+    @Test
+    @DisplayName("NVMe: VS and CAP through the region (mmap or pread, whichever the kernel offers) and MSI-X vectors on and off")
+    void nvmeRegistersAndMsix() {
+        try (VfioDevice nvme = VfioDevice.open(LabGuest.nvme())) {
+            nvme.config().enableMemoryAndBusMaster();
+            IoAccessor bar0 = nvme.bar(0);
+            System.out.println("lab-vfio: nvme BAR0 " + (nvme.barIsMapped(0) ? "mapped" : "through pread/pwrite") + ", regions "
+                    + nvme.regions());
+            int vs = bar0.read32(0x08);
+            assertThat(vs >>> 16).as("VS.MJR of 0x%08x", vs).isEqualTo(1);
+            long cap = bar0.read64(0x00);
+            long halves = (bar0.read32(0x04) & 0xffff_ffffL) << 32 | (bar0.read32(0x00) & 0xffff_ffffL);
+            assertThat(cap).isEqualTo(halves);
+            assertThat((cap >>> 37) & 1).as("CAP.CSS bit 0: the NVM command set").isEqualTo(1);
+            if (LabGuest.arch().equals("s390x")) {
+                assertThat(nvme.barIsMapped(0)).as("zPCI BARs are not mapped by user space").isFalse();
+            }
+            VfioIrqInfo msix = nvme.irqInfo(IrqType.MSIX);
+            assertThat(msix.count()).as("NVMe MSI-X vectors").isGreaterThanOrEqualTo(2);
+            try (VfioInterrupts irqs = nvme.enableInterrupts(IrqType.MSIX, 2)) {
+                assertThat(irqs.count()).isEqualTo(2);
+                assertThat(irqs.poll(1)).isZero();
+                assertThatThrownBy(() -> nvme.enableInterrupts(IrqType.MSI, 1)).isInstanceOf(IllegalStateException.class);
+            }
+            try (VfioInterrupts again = nvme.enableInterrupts(IrqType.MSIX, msix.count())) {
+                assertThat(again.count()).isEqualTo(msix.count());
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("NVMe: DMA is mapped inside the IOMMU's IOVA ranges (on s390x, the zPCI window)")
+    void nvmeDmaInsideRanges() {
+        try (VfioDevice nvme = VfioDevice.open(LabGuest.nvme()); Arena arena = Arena.ofShared()) {
+            List<IovaRange> ranges = nvme.iommu().iovaRanges();
+            System.out.println("lab-vfio: nvme " + nvme.iommu().describe() + " IOVA ranges " + ranges);
+            if (LabGuest.arch().equals("s390x")) {
+                assertThat(ranges).as("zPCI reports its window").isNotEmpty();
+            }
+            DmaBuffer b = DmaBuffers.allocate(arena, 4 * PAGE, HugePagePolicy.NEVER);
+            try (DmaOnlySgTable t = nvme.dmaMapper().mapUser(nvme.address(), b.memory(), DmaDirection.BIDIRECTIONAL,
+                    DmaConstraints.UNRESTRICTED)) {
+                long iova = t.dmaAddress(0);
+                assertThat(ranges.isEmpty() || ranges.stream().anyMatch(r -> Long.compareUnsigned(r.start(), iova) <= 0
+                        && Long.compareUnsigned(iova + 4 * PAGE - 1, r.last()) <= 0)).as("IOVA 0x%x inside %s", iova, ranges).isTrue();
+            }
+        }
+    }
+
+    /** Programs one edu DMA transfer and waits for the command register's start bit to clear. */
+    private static void transfer(IoAccessor edu, long src, long dst, boolean toRam) throws InterruptedException {
+        edu.write64(0x80, src);
+        edu.write64(0x88, dst);
+        edu.write64(0x90, PAGE);
+        edu.write64(0x98, toRam ? 0b11 : 0b01);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while ((edu.read64(0x98) & 1) != 0) {
+            assertThat(System.nanoTime()).as("edu finished its DMA within 10 s").isLessThan(deadline);
+            Thread.sleep(5);
+        }
+    }
+}
