@@ -85,4 +85,20 @@ class HostChecksTest {
         assertThat(HostChecks.compare(z, List.of(), 0L, "nvme-cmb", "copy-to-io", 0x2001, 40, 0, "ok"))
                 .startsWith("the model predicts a fault");
     }
+
+    @Test
+    @DisplayName("no operations logged: a failure in the run without an IOMMU, nothing to compare (no verdict) in the --iommu run")
+    void noOperationsLogged(@TempDir Path results) throws Exception {
+        Path trace = results.resolve("qemu.log");
+        JunitReport plain = new JunitReport("plain");
+        HostChecks.check("x86_64", results, trace, false, plain);
+        assertThat(plain.failed()).isEqualTo(1);
+        JunitReport vfio = new JunitReport("vfio");
+        HostChecks.check("x86_64", results, trace, true, vfio);
+        assertThat(vfio.failed()).isZero();
+        assertThat(vfio.passed()).isZero();
+        Path xml = results.resolve("junit-host").resolve("TEST-lab-host-checks.xml");
+        vfio.write(xml);
+        assertThat(Files.readString(xml)).contains("tests=\"0\" failures=\"0\"");
+    }
 }

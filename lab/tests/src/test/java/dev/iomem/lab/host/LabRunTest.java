@@ -80,4 +80,38 @@ class LabRunTest {
         assertThat(p.waitFor()).isZero();
         assertThat(out).contains("Usage: lab/run", "--iommu", "IOMEM_LAB_CACHE");
     }
+
+    private static final Path LIB = RUN.resolveSibling("lib");
+
+    /** Runs lab/lib/guest.sh's lab_summary on a runs directory; its exit, stderr and stdout. */
+    private static Result summary(Path runs, String iommu, String... arches) throws Exception {
+        String script = ". '" + LIB.resolve("common.sh") + "'; . '" + LIB.resolve("guest.sh") + "'; lab_summary \"$@\"";
+        List<String> cmd = new java.util.ArrayList<>(List.of("/usr/bin/bash", "-c", script, "lab_summary", runs.toString(), iommu));
+        cmd.addAll(List.of(arches));
+        Path out = Files.createTempFile("labsummary", ".out");
+        Path err = Files.createTempFile("labsummary", ".err");
+        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Result(p.exitValue(), Files.readString(err) + Files.readString(out));
+    }
+
+    private static void junit(Path dir, String tests) throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("TEST-x.xml"), "<?xml version=\"1.0\"?>\n<testsuite name=\"x\" tests=\"" + tests
+                + "\" skipped=\"0\" failures=\"0\" errors=\"0\">\n</testsuite>\n");
+    }
+
+    @Test
+    @DisplayName("summary: a guest whose launcher selected no test passes (the --iommu run); a guest with no report fails")
+    void summaryOfAnEmptySelection(@TempDir Path runs) throws Exception {
+        junit(runs.resolve("x86_64/results/junit"), "0");
+        junit(runs.resolve("x86_64/results/junit-host"), "0");
+        Result empty = summary(runs, "yes", "x86_64");
+        assertThat(empty.exit()).as(empty.err()).isZero();
+        assertThat(empty.err()).contains("the --iommu run", "no test selected", "lab --iommu: 0 passed, 0 failed");
+        Files.createDirectories(runs.resolve("s390x/results"));
+        Result none = summary(runs, "no", "x86_64", "s390x");
+        assertThat(none.exit()).isEqualTo(1);
+        assertThat(none.err()).contains("the run without --iommu", "no test ran", "lab: 0 passed, 1 failed");
+    }
 }
