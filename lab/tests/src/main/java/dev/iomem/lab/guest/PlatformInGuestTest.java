@@ -2,6 +2,7 @@ package dev.iomem.lab.guest;
 
 import dev.iomem.api.pci.PciAddress;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -34,7 +35,9 @@ class PlatformInGuestTest {
         }
     }
 
+    // Tagged vfio: the --iommu run selects only what is tagged vfio, the other run everything else.
     @Test
+    @Tag("vfio")
     @DisplayName("booted with --iommu, the kernel registered an IOMMU (and on x86-64 put the NVMe controller in a group)")
     void iommuWhenAsked() {
         assumeTrue(LabGuest.iommu(), "booted without --iommu");
