@@ -1,10 +1,6 @@
 package dev.iomem.arch.s390x;
 
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
+import dev.iomem.core.linux.Libc;
 
 /**
  * The process's ELF auxiliary vector, through libc's {@code getauxval}, as rdma-core does for
@@ -28,23 +24,12 @@ final class AuxiliaryVector {
     }
 
     /**
-     * {@return the value of an auxiliary-vector entry, 0 if there is none}
+     * {@return the value of an auxiliary-vector entry, 0 if there is none} Through
+     * {@link Libc#getauxval}, iomem's one native layer.
      *
      * @param type the entry type, such as {@link #AT_HWCAP}
-     * @throws IllegalCallerException if native access is not enabled for this module
-     * @throws IllegalStateException  if libc has no {@code getauxval}
      */
     static long get(long type) {
-        Linker linker = Linker.nativeLinker();
-        MemorySegment symbol = linker.defaultLookup().find("getauxval")
-                .orElseThrow(() -> new IllegalStateException("libc has no getauxval"));
-        MethodHandle getauxval = linker.downcallHandle(symbol, FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
-        try {
-            return (long) getauxval.invokeExact(type);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException("getauxval failed", t);
-        }
+        return Libc.getauxval(type);
     }
 }

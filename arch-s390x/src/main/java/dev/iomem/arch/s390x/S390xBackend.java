@@ -8,6 +8,7 @@ import dev.iomem.api.MemoryType;
 import dev.iomem.api.Width;
 import dev.iomem.core.NativeAccess;
 import dev.iomem.core.access.RuleBasedBackend;
+import dev.iomem.core.linux.Libc;
 import dev.iomem.spi.Barriers;
 import dev.iomem.spi.IoBus;
 import dev.iomem.spi.MappedRegion;
@@ -157,8 +158,11 @@ public final class S390xBackend extends RuleBasedBackend {
         if (!ARCHES.contains(osArch)) {
             throw new IllegalStateException("the zPCI system-call bus needs s390x; os.arch is " + osArch);
         }
-        if (!NativeAccess.enabledFor(S390xBackend.class)) {
-            throw new IllegalStateException("native access is not enabled: run with " + NativeAccess.flagFor(S390xBackend.class));
+        // The downcall itself is made by dev.iomem.core's Libc.
+        for (Class<?> c : new Class<?>[] {S390xBackend.class, Libc.class}) {
+            if (!NativeAccess.enabledFor(c)) {
+                throw new IllegalStateException("native access is not enabled: run with " + NativeAccess.flagFor(c));
+            }
         }
         return new ZpciSyscallBus(region, SyscallGateway.libc());
     }

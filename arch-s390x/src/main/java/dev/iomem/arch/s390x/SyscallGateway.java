@@ -1,5 +1,7 @@
 package dev.iomem.arch.s390x;
 
+import dev.iomem.core.linux.Libc;
+
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -31,12 +33,11 @@ public interface SyscallGateway {
     long call(long number, long address, MemorySegment buffer, long length);
 
     /**
-     * {@return the real gateway: libc's {@code syscall} through an FFM downcall with
-     * {@code errno} captured}
-     *
-     * @throws IllegalCallerException if native access is not enabled for this module
+     * {@return the real gateway: libc's variadic {@code syscall} through iomem's one native layer,
+     * {@link Libc#syscall}, which captures {@code errno} and returns it negated} Not a critical
+     * downcall: the zPCI system calls take {@code mmap_read_lock} and may sleep.
      */
     static SyscallGateway libc() {
-        return LibcSyscallGateway.INSTANCE.get();
+        return Libc::syscall;
     }
 }

@@ -2,6 +2,7 @@ package dev.iomem.arch.s390x;
 
 import dev.iomem.api.IoFaultException;
 import dev.iomem.api.Width;
+import dev.iomem.core.linux.ErrnoException;
 import dev.iomem.spi.IoBus;
 import dev.iomem.spi.MappedRegion;
 
@@ -197,7 +198,7 @@ public final class ZpciSyscallBus implements IoBus {
         String what = String.format("%s at offset 0x%x (%d bytes) failed: ", call, offset, n);
         if (result < 0) {
             int errno = (int) -result;
-            return new IoFaultException(what + ErrnoNames.describe(errno), offset, n, errno);
+            return new IoFaultException(what + ErrnoException.name(errno), offset, n, errno);
         }
         return new IoFaultException(what + "PCI condition code " + result, offset, n);
     }

@@ -6,8 +6,10 @@
  * through the {@code s390_pci_mmio_write} (352) and {@code s390_pci_mmio_read} (353) system
  * calls ({@code arch/s390/pci/pci_mmio.c}). {@link dev.iomem.arch.s390x.ZpciSyscallBus} makes one
  * such call per device transaction through a {@link dev.iomem.arch.s390x.SyscallGateway}, whose
- * real implementation is a downcall to libc's variadic {@code syscall} with {@code errno}
- * captured. It never touches the mapping itself; its address is only passed to the kernel.
+ * real implementation is iomem's one native layer, {@link dev.iomem.core.linux.Libc#syscall}: a
+ * downcall to libc's variadic {@code syscall} with {@code errno} captured (named by
+ * {@link dev.iomem.core.linux.ErrnoException#name}). It never touches the mapping itself; its
+ * address is only passed to the kernel.
  *
  * <h2>Rules</h2>
  * No access crosses a 4 KiB page (the kernel refuses it with {@code EINVAL}; the bus refuses it

@@ -11,11 +11,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The real variadic {@code syscall} downcall with errno capture, exercised with harmless x86-64
- * system calls (the zPCI numbers 352/353 are never made here).
+ * The real gateway, {@code Libc.syscall}: the variadic {@code syscall} downcall with errno
+ * capture, exercised with harmless x86-64 system calls (the zPCI numbers 352/353 are never made
+ * here).
  */
 @DisplayName("The libc system-call gateway")
-class LibcSyscallGatewayTest {
+class SyscallGatewayLibcTest {
 
     // x86-64 numbers, arch/x86/entry/syscalls/syscall_64.tbl
     private static final long WRITE = 1;

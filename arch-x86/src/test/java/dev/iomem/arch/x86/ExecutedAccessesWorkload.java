@@ -3,14 +3,12 @@ package dev.iomem.arch.x86;
 import dev.iomem.api.IoAccessor;
 import dev.iomem.api.MemoryType;
 import dev.iomem.core.access.MappedBus;
+import dev.iomem.core.linux.Libc;
 import dev.iomem.spi.MappedRegion;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -127,9 +125,8 @@ public final class ExecutedAccessesWorkload {
         Path dir = Path.of(args[0]);
         Path addressFile = Path.of(args[1]);
         int warmup = Integer.parseInt(args[2]);
-        Linker linker = Linker.nativeLinker();
-        MethodHandle mprotect = linker.downcallHandle(linker.defaultLookup().find("mprotect").orElseThrow(),
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
+        // Link iomem's native layer (and its mprotect) before the warm-up, not among the watched accesses.
+        Libc.pageSize();
         X86Backend backend = new X86Backend();
         List<Op> ops = ops();
         try (Arena arena = Arena.ofShared()) {
@@ -146,19 +143,13 @@ public final class ExecutedAccessesWorkload {
                 }
             }
             Files.writeString(addressFile, Long.toHexString(page.address()));
-            check((int) mprotect.invokeExact(page, (long) PAGE, 0 /* PROT_NONE */));
+            Libc.mprotect(page.address(), PAGE, Libc.PROT_NONE);
             for (Op op : ops) {
                 op.action().accept(bar[op.javaLoops() ? 1 : 0]);
             }
-            check((int) mprotect.invokeExact(page, (long) PAGE, 3 /* PROT_READ|PROT_WRITE */));
+            Libc.mprotect(page.address(), PAGE, Libc.PROT_READ_WRITE);
         }
         System.out.println("workload done " + sink);
-    }
-
-    private static void check(int rc) {
-        if (rc != 0) {
-            throw new IllegalStateException("mprotect failed");
-        }
     }
 
     private static MemorySegment map(Path file, Arena arena) throws Exception {

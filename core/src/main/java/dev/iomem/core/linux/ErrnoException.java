@@ -13,6 +13,10 @@ public final class ErrnoException extends RuntimeException {
     public static final int ENOENT = 2;
     /** Interrupted system call. */
     public static final int EINTR = 4;
+    /** I/O error (a zPCI access the platform reported as failed). */
+    public static final int EIO = 5;
+    /** No such device or address (a zPCI access QEMU refused). */
+    public static final int ENXIO = 6;
     /** Bad file descriptor. */
     public static final int EBADF = 9;
     /** Try again (mmap with MAP_LOCKED over RLIMIT_MEMLOCK). */
@@ -27,14 +31,16 @@ public final class ErrnoException extends RuntimeException {
     public static final int EEXIST = 17;
     /** No such device. */
     public static final int ENODEV = 19;
-    /** No such device or address (a zPCI access QEMU refused). */
-    public static final int ENXIO = 6;
     /** Invalid argument. */
     public static final int EINVAL = 22;
     /** Inappropriate ioctl for device. */
     public static final int ENOTTY = 25;
     /** No space left on device (VFIO's dma_entry_limit). */
     public static final int ENOSPC = 28;
+    /** Function not implemented (an unknown system call). */
+    public static final int ENOSYS = 38;
+    /** Message too long (IOMMU_IOAS_IOVA_RANGES wants a longer array). */
+    public static final int EMSGSIZE = 90;
 
     /** The system call or ioctl that failed. */
     private final String call;
@@ -65,7 +71,7 @@ public final class ErrnoException extends RuntimeException {
 
     /**
      * {@return the symbolic name and number of an {@code errno} value, for example
-     * {@code "ENOMEM (12)"}}
+     * {@code "ENOMEM (12)"}; a value without a name in this table as {@code "errno 99"}}
      *
      * @param errno the value (Linux numbering, the same on every architecture iomem supports)
      */
@@ -74,8 +80,8 @@ public final class ErrnoException extends RuntimeException {
             case EPERM -> "EPERM";
             case ENOENT -> "ENOENT";
             case EINTR -> "EINTR";
-            case 5 -> "EIO";
-            case 6 -> "ENXIO";
+            case EIO -> "EIO";
+            case ENXIO -> "ENXIO";
             case 7 -> "E2BIG";
             case EBADF -> "EBADF";
             case EAGAIN -> "EAGAIN";
@@ -90,13 +96,13 @@ public final class ErrnoException extends RuntimeException {
             case ENOTTY -> "ENOTTY";
             case ENOSPC -> "ENOSPC";
             case 34 -> "ERANGE";
-            case 38 -> "ENOSYS";
+            case ENOSYS -> "ENOSYS";
             case 75 -> "EOVERFLOW";
-            case 90 -> "EMSGSIZE";
+            case EMSGSIZE -> "EMSGSIZE";
             case 95 -> "EOPNOTSUPP";
             case 110 -> "ETIMEDOUT";
-            default -> "errno";
+            default -> null;
         };
-        return n + " (" + errno + ")";
+        return n == null ? "errno " + errno : n + " (" + errno + ")";
     }
 }

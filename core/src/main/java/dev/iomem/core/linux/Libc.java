@@ -28,14 +28,18 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  */
 public final class Libc {
 
-    /** PROT_READ | PROT_WRITE. */
+    /** PROT_NONE. */
+    public static final int PROT_NONE = 0x0;
     /** PROT_READ. */
     public static final int PROT_READ = 0x1;
+    /** PROT_WRITE. */
+    public static final int PROT_WRITE = 0x2;
     /** PROT_EXEC. */
     public static final int PROT_EXEC = 0x4;
+    /** PROT_READ | PROT_WRITE. */
+    public static final int PROT_READ_WRITE = PROT_READ | PROT_WRITE;
     /** MAP_SHARED. */
     public static final int MAP_SHARED = 0x01;
-    public static final int PROT_READ_WRITE = 0x1 | 0x2;
     /** MAP_PRIVATE (asm-generic/mman-common.h; the same on every Linux architecture). */
     public static final int MAP_PRIVATE = 0x02;
     /** MAP_ANONYMOUS (0x20 on x86, arm64, s390x, riscv, powerpc). */

@@ -80,7 +80,7 @@ public final class IommufdIoas implements VfioIommu {
                     break;
                 } catch (ErrnoException e) {
                     int wanted = q.get(JAVA_INT_UNALIGNED, 8);
-                    if (e.errno() != VfioAbi.EMSGSIZE || wanted <= room || wanted > 4096) {
+                    if (e.errno() != ErrnoException.EMSGSIZE || wanted <= room || wanted > 4096) {
                         throw e;
                     }
                     room = wanted;

@@ -132,8 +132,6 @@ public final class VfioAbi {
     static final int IOAS_MAP_READABLE = 4;
     /** struct iommu_ioas_unmap { u32 size, ioas_id; u64 iova, length; } */
     static final int IOAS_UNMAP_SIZE = 24;
-    /** EMSGSIZE: IOMMU_IOAS_IOVA_RANGES wants a longer array. */
-    static final int EMSGSIZE = 90;
 
     private VfioAbi() {
     }

@@ -353,7 +353,7 @@ public final class VfioDevice implements AutoCloseable {
 
     @SuppressWarnings("restricted") // a mapping of the device file becomes a segment of its size
     private IoAccessor mapped(IoPlatform platform, VfioRegion r, DeviceQuirk... quirks) {
-        int prot = (r.readable() ? Libc.PROT_READ : 0) | (r.writable() ? 0x2 : 0);
+        int prot = (r.readable() ? Libc.PROT_READ : 0) | (r.writable() ? Libc.PROT_WRITE : 0);
         long addr;
         try {
             addr = Libc.mmap(r.size(), prot, Libc.MAP_SHARED, deviceFd, r.fileOffset());
