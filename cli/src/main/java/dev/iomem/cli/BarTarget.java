@@ -3,6 +3,10 @@ package dev.iomem.cli;
 import dev.iomem.api.MemoryType;
 import dev.iomem.api.Width;
 import dev.iomem.api.pci.PciAddress;
+import dev.iomem.core.IoPlatform;
+import dev.iomem.core.vfio.VfioBinding;
+import dev.iomem.core.vfio.VfioDevice;
+import dev.iomem.core.pci.BarMappingException;
 import dev.iomem.core.pci.SysfsBarMapper;
 import dev.iomem.spi.MappedRegion;
 
@@ -11,9 +15,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * What {@code iomem peek} and {@code iomem poke} address: a BAR ({@code ADDR BAR OFFSET}) or, with
- * {@code --file PATH}, a file standing in for one ({@code OFFSET}, or {@code ADDR BAR OFFSET} as
- * labels). Every argument is checked here, before any file is opened: a malformed address such
+ * What {@code iomem peek} and {@code iomem poke} address: a BAR ({@code ADDR BAR OFFSET}), mapped
+ * through sysfs or, with {@code --vfio}, opened through VFIO; or, with {@code --file PATH}, a file
+ * standing in for one ({@code OFFSET}, or {@code ADDR BAR OFFSET} as labels). Every argument is checked here, before any file is opened: a malformed address such
  * as {@code ../../etc} never reaches the file system.
  *
  * @param address the function, or {@code null} with {@code --file} and no address
@@ -116,7 +120,22 @@ record BarTarget(PciAddress address, int bar, long offset, Path file) {
             }
             return SysfsBarMapper.mapFile(file, 0, size, type, readOnly, arena);
         }
-        return new SysfsBarMapper(sysfs.topology()).mapWhole(address, bar, type, readOnly, arena);
+        try {
+            return new SysfsBarMapper(sysfs.topology()).mapWhole(address, bar, type, readOnly, arena);
+        } catch (BarMappingException e) {
+            if (boundToVfio(sysfs)) {
+                throw new BarMappingException(e.getMessage() + " (" + address + " is bound to vfio-pci: add --vfio to reach it through VFIO)", e);
+            }
+            throw e;
+        }
+    }
+
+    private boolean boundToVfio(SysfsOptions sysfs) {
+        try {
+            return VfioBinding.driverOf(sysfs.sysfs, address).filter(VfioBinding.VFIO_PCI::equals).isPresent();
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /**
@@ -125,11 +144,58 @@ record BarTarget(PciAddress address, int bar, long offset, Path file) {
      * @throws IllegalArgumentException if they do not
      */
     void checkFits(MappedRegion region, Width width, long count) {
+        checkFits(region.size(), region.description(), width, count);
+    }
+
+    /**
+     * Checks that {@code count} accesses of {@code width} from {@link #offset()} fit a window of
+     * {@code size} bytes (a BAR opened through VFIO).
+     *
+     * @throws IllegalArgumentException if they do not
+     */
+    void checkFits(long size, String description, Width width, long count) {
         long bytes = width.bytes();
-        long size = region.size();
         if (offset > size || count > (size - offset) / bytes) {
-            throw new IllegalArgumentException(region.description() + ": " + count + " access(es) of " + bytes + " byte(s) at offset 0x"
+            throw new IllegalArgumentException(description + ": " + count + " access(es) of " + bytes + " byte(s) at offset 0x"
                     + Long.toHexString(offset) + " go beyond its 0x" + Long.toHexString(size) + " bytes");
         }
+    }
+
+    /**
+     * Checks the options of {@code --vfio} against the rest, before any file is opened.
+     *
+     * @param vfio           whether {@code --vfio} was given
+     * @param open           the VFIO open options
+     * @param writeCombining whether {@code --wc} was given
+     * @throws BadArgumentException if {@code --vfio} is combined with {@code --file} or
+     *                              {@code --wc}, or a VFIO option is given without it
+     */
+    void checkVfio(boolean vfio, VfioOpenOptions open, boolean writeCombining) {
+        if (!vfio) {
+            if (open.given()) {
+                throw new BadArgumentException("--iommu-path, --dev-vfio and --dev-iommu need --vfio");
+            }
+            return;
+        }
+        if (file != null) {
+            throw new BadArgumentException("--vfio and --file cannot be combined: --vfio opens the function ADDR through VFIO");
+        }
+        if (writeCombining) {
+            throw new BadArgumentException("--wc cannot be combined with --vfio: VFIO maps BARs uncached");
+        }
+        open.path();
+    }
+
+    /**
+     * Opens the function through VFIO.
+     *
+     * @param sysfs    where its sysfs directory is
+     * @param open     the VFIO open options
+     * @param platform the platform whose backend drives the BAR
+     * @return the device; the caller closes it
+     * @throws dev.iomem.core.vfio.VfioException as {@link VfioDevice#open(PciAddress, dev.iomem.core.vfio.VfioDeviceOptions)} says
+     */
+    VfioDevice openVfio(SysfsOptions sysfs, VfioOpenOptions open, IoPlatform platform) {
+        return VfioDevice.open(address, open.options(sysfs.sysfs, platform));
     }
 }

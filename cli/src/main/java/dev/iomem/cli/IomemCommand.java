@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
             PeekCommand.class,
             PokeCommand.class,
             RegsCommand.class,
+            VfioCommand.class,
             MapCommand.class,
             TraceCommand.class,
             ConformanceCommand.class,

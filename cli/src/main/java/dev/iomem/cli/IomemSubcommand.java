@@ -4,7 +4,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
@@ -16,9 +15,6 @@ import java.util.concurrent.Callable;
  * one line on stderr and exit 2. Other failures reach {@link OneLineErrors}: one line, exit 1.
  */
 abstract class IomemSubcommand implements Callable<Integer> {
-
-    @ParentCommand
-    IomemCommand parent;
 
     @Mixin
     GlobalOptions local;
@@ -48,9 +44,24 @@ abstract class IomemSubcommand implements Callable<Integer> {
      */
     protected abstract int run() throws Exception;
 
-    /** {@return the global options, those after the command's name winning over those before it} */
+    /**
+     * {@return the global options, those after the command's name winning over those before it
+     * (for {@code iomem vfio info}: after {@code info}, then after {@code vfio}, then after
+     * {@code iomem})}
+     */
     GlobalOptions global() {
-        return parent == null ? local : local.over(parent.global);
+        GlobalOptions g = local;
+        for (CommandSpec p = spec.parent(); p != null; p = p.parent()) {
+            GlobalOptions outer = switch (p.userObject()) {
+                case IomemCommand c -> c.global;
+                case VfioCommand v -> v.global;
+                case null, default -> null;
+            };
+            if (outer != null) {
+                g = g.over(outer);
+            }
+        }
+        return g;
     }
 
     /** {@return where results go} */

@@ -4,6 +4,7 @@ import dev.iomem.api.IoAccessor;
 import dev.iomem.api.MemoryType;
 import dev.iomem.api.Width;
 import dev.iomem.core.IoPlatform;
+import dev.iomem.core.vfio.VfioDevice;
 import dev.iomem.spi.MappedRegion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,13 +22,19 @@ import java.util.Map;
 /**
  * {@code iomem poke}: writes one value to a BAR register through the selected backend's accessor,
  * as the C tool {@code pcimem} does. It performs exactly one ordered write of the given width
- * and nothing else: no read-back, since reading a device register can have side effects.
+ * and nothing else: no read-back, since reading a device register can have side effects. With
+ * {@code --vfio} the function is opened with {@link VfioDevice} and the BAR is
+ * {@link VfioDevice#bar(int)}.
  */
 @Command(name = "poke", mixinStandardHelpOptions = true,
         description = {"Write VALUE as one ordered write of WIDTH bits to BAR BAR of function ADDR at OFFSET through the "
                 + "selected backend. Only that one write is made (no read-back).",
+            "With --vfio, the function (bound to vfio-pci: iomem vfio bind ADDR) is opened through VFIO instead and the "
+                + "value is written through its BAR region: mapped where the kernel allows it, else one pwrite. "
+                + "Without --vfio a function bound to vfio-pci is still written through sysfs.",
             "With --file PATH, any mappable file stands in for the BAR: iomem poke --file PATH OFFSET VALUE."},
-        parameterListHeading = "%nParameters: ADDR BAR OFFSET VALUE, or with --file: OFFSET VALUE (or ADDR BAR OFFSET VALUE)%n")
+        parameterListHeading = "%nParameters: ADDR BAR OFFSET VALUE, or with --file: OFFSET VALUE (or ADDR BAR OFFSET VALUE)%n",
+        optionListHeading = "%nOptions (--iommu-path, --dev-vfio and --dev-iommu only with --vfio):%n")
 final class PokeCommand extends IomemSubcommand {
 
     @Mixin
@@ -45,6 +52,12 @@ final class PokeCommand extends IomemSubcommand {
     @Option(names = "--wc", description = "Map the BAR write-combining (resourceN_wc; prefetchable BARs only); the write is flushed.")
     boolean writeCombining;
 
+    @Option(names = "--vfio", description = "Open the function through VFIO (it must be bound to vfio-pci) and write through its BAR region.")
+    boolean vfio;
+
+    @Mixin
+    VfioOpenOptions vfioOpen;
+
     @Override
     protected int run() {
         CommandLine cl = spec.commandLine();
@@ -56,17 +69,29 @@ final class PokeCommand extends IomemSubcommand {
         if (width != Width.LONG && (value >>> width.bits()) != 0) {
             throw new BadArgumentException("VALUE " + valueText + " does not fit " + widthBits + " bits");
         }
+        target.checkVfio(vfio, vfioOpen, writeCombining);
         IoPlatform platform = g.platform();
         MemoryType type = writeCombining ? MemoryType.WRITE_COMBINING : MemoryType.DEVICE;
         String description;
-        try (Arena arena = Arena.ofConfined()) {
-            MappedRegion region = target.map(sysfs, type, false, arena);
-            description = region.description();
-            target.checkFits(region, width, 1);
-            try (IoAccessor io = platform.open(region)) {
+        String iommuPath = null;
+        if (vfio) {
+            try (VfioDevice device = target.openVfio(sysfs, vfioOpen, platform)) {
+                IoAccessor io = device.bar(target.bar());
+                description = VfioOpenOptions.describe(device, target.bar());
+                iommuPath = device.iommuPath().label();
+                target.checkFits(io.size(), description, width, 1);
                 write(io, width, target.offset(), value);
-                if (type == MemoryType.WRITE_COMBINING) {
-                    io.flushWrites();
+            }
+        } else {
+            try (Arena arena = Arena.ofConfined()) {
+                MappedRegion region = target.map(sysfs, type, false, arena);
+                description = region.description();
+                target.checkFits(region, width, 1);
+                try (IoAccessor io = platform.open(region)) {
+                    write(io, width, target.offset(), value);
+                    if (type == MemoryType.WRITE_COMBINING) {
+                        io.flushWrites();
+                    }
                 }
             }
         }
@@ -78,6 +103,9 @@ final class PokeCommand extends IomemSubcommand {
             out.put("memoryType", type);
             out.put("backend", platform.candidate().name());
             out.put("width", widthBits);
+            if (iommuPath != null) {
+                out.put("iommuPath", iommuPath);
+            }
             out.put("offset", "0x" + Long.toHexString(target.offset()));
             out.put("value", shown);
             w.println(JsonText.of(out));
