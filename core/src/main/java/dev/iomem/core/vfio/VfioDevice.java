@@ -117,9 +117,20 @@ public final class VfioDevice implements AutoCloseable {
     public static VfioDevice open(PciAddress address, VfioDeviceOptions options) {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(options, "options");
-        int group = iommuGroup(options.pciDevices(), address);
+        Path dir = options.pciDevices().resolve(address.toString());
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            throw new VfioException("no PCI device " + address + " in " + options.pciDevices());
+        }
         Optional<String> driver = VfioBinding.driverOf(options.pciDevices(), address);
-        if (driver.isEmpty() || !driver.get().equals(VfioBinding.VFIO_PCI)) {
+        boolean bound = driver.isPresent() && driver.get().equals(VfioBinding.VFIO_PCI);
+        // Without an IOMMU vfio-pci cannot bind at all, so "no group" is the news then. With one,
+        // a function may have no group until a driver binds it (arm64 device trees).
+        if (!bound && (java.nio.file.Files.exists(dir.resolve("iommu_group")) || iommuPresent(options.pciDevices()))) {
+            throw new VfioException(address + " is not bound to vfio-pci (" + driver.map(d -> "its driver is " + d)
+                    .orElse("it has no driver") + "): bind it with 'iomem vfio bind " + address + "'");
+        }
+        int group = iommuGroup(options.pciDevices(), address);
+        if (!bound) {
             throw new VfioException(address + " is not bound to vfio-pci (" + driver.map(d -> "its driver is " + d)
                     .orElse("it has no driver") + "): bind it with 'iomem vfio bind " + address + "'");
         }
@@ -149,6 +160,20 @@ public final class VfioDevice implements AutoCloseable {
             why = cdev.isEmpty() ? "the kernel offers no VFIO device cdev" : options.devIommu() + " does not exist";
         }
         return openGroup(address, options, group, why);
+    }
+
+    /** {@return whether sysfs lists an IOMMU ({@code /sys/class/iommu}, beside {@code /sys/bus}) } */
+    private static boolean iommuPresent(Path pciDevices) {
+        Path bus = pciDevices.getParent() == null ? null : pciDevices.getParent().getParent();
+        Path classIommu = bus == null || bus.getParent() == null ? null : bus.getParent().resolve("class").resolve("iommu");
+        if (classIommu == null || !java.nio.file.Files.isDirectory(classIommu)) {
+            return false;
+        }
+        try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(classIommu)) {
+            return s.findAny().isPresent();
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     private static VfioDevice openGroup(PciAddress address, VfioDeviceOptions options, int group, String why) {

@@ -22,7 +22,16 @@ final class VfioRegionInfo {
             MemorySegment info = a.allocate(VfioAbi.REGION_INFO_SIZE, 8);
             info.set(JAVA_INT_UNALIGNED, 0, VfioAbi.REGION_INFO_SIZE);
             info.set(JAVA_INT_UNALIGNED, 8, index);
-            gw.ioctl(fd, VfioAbi.DEVICE_GET_REGION_INFO, info);
+            try {
+                gw.ioctl(fd, VfioAbi.DEVICE_GET_REGION_INFO, info);
+            } catch (dev.iomem.core.linux.ErrnoException e) {
+                // vfio-pci answers EINVAL for a fixed region the device lacks (VGA on a device
+                // without VGA: vfio_pci_ioctl_get_region_info): an absent region, not a failure.
+                if (e.errno() == dev.iomem.core.linux.ErrnoException.EINVAL && index >= VfioAbi.PCI_ROM_REGION_INDEX) {
+                    return new VfioRegion(index, 0, 0, false, false, false, java.util.List.of(), false);
+                }
+                throw e;
+            }
             long argsz = Integer.toUnsignedLong(info.get(JAVA_INT_UNALIGNED, 0));
             if ((info.get(JAVA_INT_UNALIGNED, 4) & VfioAbi.REGION_INFO_FLAG_CAPS) != 0 && argsz > VfioAbi.REGION_INFO_SIZE) {
                 if (argsz > (1 << 16)) {
