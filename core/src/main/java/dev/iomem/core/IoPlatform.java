@@ -109,7 +109,8 @@ public final class IoPlatform {
     /**
      * Opens an accessor over a bus someone else made (a VFIO region's {@code pread}/{@code pwrite}
      * bus, for example), with the backend's rules for {@code type} and its native barriers: every
-     * rule of the backend holds over that bus too.
+     * rule of the backend holds over that bus too. Where the rules use block stores and the bus has
+     * none, they are narrowed to scalar copies.
      *
      * @param bus    the bus; the accessor closes it
      * @param type   the memory type whose rules apply
@@ -130,6 +131,10 @@ public final class IoPlatform {
         AccessRules rules = backend.rules(type);
         for (DeviceQuirk q : quirks) {
             rules = rules.withQuirk(q);
+        }
+        if (rules.blockStore().isPresent() && bus.blockStoreLimit() == 0) {
+            // A bus without block stores (pread/pwrite) keeps every other rule: copies go as scalars.
+            rules = rules.withQuirk(new DeviceQuirk("no block store on this bus", rules.scalarWidths(), rules.maxCopyWidth(), false));
         }
         return backend.accessor(bus, rules, backend.nativeBarriers());
     }

@@ -262,7 +262,16 @@ public final class VfioDevice implements AutoCloseable {
             MemorySegment info = a.allocate(VfioAbi.IRQ_INFO_SIZE, 8);
             info.set(JAVA_INT_UNALIGNED, 0, VfioAbi.IRQ_INFO_SIZE);
             info.set(JAVA_INT_UNALIGNED, 8, t.index());
-            gw.ioctl(fd, VfioAbi.DEVICE_GET_IRQ_INFO, info);
+            try {
+                gw.ioctl(fd, VfioAbi.DEVICE_GET_IRQ_INFO, info);
+            } catch (ErrnoException e) {
+                // vfio-pci answers EINVAL for the error index of a conventional PCI device
+                // (vfio_pci_ioctl_get_irq_info): the index is there but has no vectors.
+                if (e.errno() == ErrnoException.EINVAL && t.index() >= IrqType.ERR.index()) {
+                    return new VfioIrqInfo(t, 0, false, false, false, false);
+                }
+                throw e;
+            }
             int f = info.get(JAVA_INT_UNALIGNED, 4);
             return new VfioIrqInfo(t, info.get(JAVA_INT_UNALIGNED, 12), (f & VfioAbi.IRQ_INFO_EVENTFD) != 0,
                     (f & VfioAbi.IRQ_INFO_MASKABLE) != 0, (f & VfioAbi.IRQ_INFO_AUTOMASKED) != 0,
@@ -350,6 +359,35 @@ public final class VfioDevice implements AutoCloseable {
      * @throws VfioException            if the kernel refuses the mapping
      */
     public IoAccessor bar(int bar, DeviceQuirk... quirks) {
+        VfioRegion r = checkedBar(bar);
+        if (!r.wholeMappable()) {
+            return barByFile(bar, quirks);
+        }
+        IoAccessor accessor = mapped(options.platform(), r, quirks);
+        accessors.add(accessor);
+        return accessor;
+    }
+
+    /**
+     * Opens an accessor over a whole BAR through {@code pread}/{@code pwrite} of the device file
+     * ({@link VfioRegionBus}), even where the kernel would let it be mapped: one system call per
+     * device transaction, for debugging or to compare with the mapped path.
+     *
+     * @param bar    the BAR index, 0 to 5
+     * @param quirks device quirks that narrow the backend's rules
+     * @return the accessor; the device closes it when it closes
+     * @throws IllegalArgumentException if {@code bar} is not 0 to 5 or the device has no such BAR
+     * @throws IllegalStateException    if the device is closed, or the backend is not native here
+     */
+    public IoAccessor barByFile(int bar, DeviceQuirk... quirks) {
+        VfioRegion r = checkedBar(bar);
+        IoAccessor accessor = options.platform().open(new VfioRegionBus(gateway, deviceFd, r.fileOffset(), r.size(), !r.writable(),
+                address + " BAR" + bar + " (vfio pread/pwrite)"), MemoryType.DEVICE, quirks);
+        accessors.add(accessor);
+        return accessor;
+    }
+
+    private VfioRegion checkedBar(int bar) {
         checkOpen();
         if (bar < 0 || bar > 5) {
             throw new IllegalArgumentException(address + ": BAR index " + bar + " is not 0 to 5");
@@ -358,17 +396,7 @@ public final class VfioDevice implements AutoCloseable {
         if (r == null || !r.present()) {
             throw new IllegalArgumentException(address + " has no BAR " + bar + " (VFIO reports its region empty)");
         }
-        IoPlatform platform = options.platform();
-        IoAccessor accessor;
-        if (r.wholeMappable()) {
-            accessor = mapped(platform, r, quirks);
-        } else {
-            VfioRegionBus bus = new VfioRegionBus(gateway, deviceFd, r.fileOffset(), r.size(), !r.writable(),
-                    address + " BAR" + bar + " (vfio pread/pwrite)");
-            accessor = platform.open(bus, MemoryType.DEVICE, quirks);
-        }
-        accessors.add(accessor);
-        return accessor;
+        return r;
     }
 
     /** {@return whether {@link #bar} maps BAR {@code bar} (rather than using pread/pwrite)} */
@@ -415,13 +443,13 @@ public final class VfioDevice implements AutoCloseable {
         Objects.requireNonNull(type, "type");
         checkOpen();
         VfioIrqInfo info = irqInfo(type);
-        if (count < 1 || count > info.count()) {
-            throw new IllegalArgumentException(address + " offers " + info.count() + " " + type + " vector"
-                    + (info.count() == 1 ? "" : "s") + "; cannot enable " + count);
-        }
         if (interrupts != null) {
             throw new IllegalStateException(address + ": " + interrupts.type() + " interrupts are enabled; close them"
                     + " before enabling " + type + " (vfio-pci enables one index at a time)");
+        }
+        if (count < 1 || count > info.count()) {
+            throw new IllegalArgumentException(address + " offers " + info.count() + " " + type + " vector"
+                    + (info.count() == 1 ? "" : "s") + "; cannot enable " + count);
         }
         interrupts = VfioInterrupts.enable(this, gateway, deviceFd, info, count);
         return interrupts;
