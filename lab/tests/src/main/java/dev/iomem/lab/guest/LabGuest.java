@@ -77,6 +77,20 @@ public final class LabGuest {
         }
     }
 
+    /**
+     * {@return the edu behind the x86-64 --iommu run's PCI bridge (bus 1), which shares its IOMMU group
+     * with a serial port (lab/lib/guest.sh), if this guest has it}
+     */
+    public static Optional<PciAddress> sharedGroupEdu() {
+        try (Stream<Path> s = Files.list(SYSFS)) {
+            return s.sorted().filter(d -> d.getFileName().toString().startsWith("0000:01:"))
+                    .filter(d -> EDU_ID.equals(read(d.resolve("vendor")) + ":" + read(d.resolve("device"))))
+                    .map(d -> PciAddress.parse(d.getFileName().toString())).findFirst();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** {@return the NVMe controller's address; fails if there is none} */
     public static PciAddress nvme() {
         return function(NVME_ID).orElseThrow(() -> new AssertionError("no NVMe controller (" + NVME_ID + ") in " + SYSFS));

@@ -50,10 +50,37 @@ class VfioInGuestTest {
     @BeforeAll
     static void bindToVfio() {
         assumeTrue(LabGuest.iommu(), "VFIO runs in the lab's IOMMU boot (lab/run --iommu)");
-        VfioBinding binding = VfioBinding.system();
-        binding.bind(LabGuest.nvme(), true);
+        for (PciAddress a : LabGuest.hasEdu() ? List.of(LabGuest.nvme(), LabGuest.edu()) : List.of(LabGuest.nvme())) {
+            LabGuest.CliRun bind = LabGuest.iomem("vfio", "bind", a.toString());
+            assertThat(bind.exit()).as("iomem vfio bind %s: %s", a, bind.err()).isZero();
+            assertThat(VfioBinding.system().driver(a)).hasValue(VfioBinding.VFIO_PCI);
+        }
+    }
+
+    @Test
+    @DisplayName("iomem vfio info --json and peek/poke --vfio agree with the device")
+    void cli() {
+        PciAddress nvme = LabGuest.nvme();
+        LabGuest.CliRun info = LabGuest.iomem("vfio", "info", nvme.toString(), "--json");
+        assertThat(info.exit()).as(info.err()).isZero();
+        System.out.println("lab-vfio: iomem vfio info " + nvme + " --json: " + info.out().strip());
+        assertThat(info.out()).contains("\"device\":\"" + nvme + "\"").contains("\"iommuPath\":\"group-container\"")
+                .contains("\"name\":\"BAR0\"").contains("\"name\":\"config\"").contains("\"type\":\"MSIX\"");
+        int vs;
+        try (VfioDevice d = VfioDevice.open(nvme)) {
+            d.config().enableMemoryAndBusMaster();
+            vs = d.bar(0).read32(0x08);
+        }
+        LabGuest.CliRun peek = LabGuest.iomem("peek", "--vfio", nvme.toString(), "0", "0x8", "--json");
+        assertThat(peek.exit()).as(peek.err()).isZero();
+        assertThat(peek.out()).containsIgnoringCase(String.format("%08x", vs));
         if (LabGuest.hasEdu()) {
-            binding.bind(LabGuest.edu(), true);
+            String edu = LabGuest.edu().toString();
+            LabGuest.CliRun poke = LabGuest.iomem("poke", "--vfio", edu, "0", "0x4", "0x0badcafe");
+            assertThat(poke.exit()).as(poke.err()).isZero();
+            LabGuest.CliRun back = LabGuest.iomem("peek", "--vfio", edu, "0", "0x4", "--json");
+            assertThat(back.exit()).as(back.err()).isZero();
+            assertThat(back.out()).containsIgnoringCase("f4523501");
         }
     }
 

@@ -57,6 +57,24 @@ class VfioRefusalsInGuestTest {
     }
 
     @Test
+    @DisplayName("a group that is not viable (an edu behind a PCI bridge beside a serial port its driver holds) is refused, nothing left open")
+    void groupNotViable() {
+        PciAddress shared = LabGuest.sharedGroupEdu().orElse(null);
+        assumeTrue(shared != null, "only x86-64 has the bridge with a shared group (lab/lib/guest.sh; arm64's SMMUv3 driver cannot group it)");
+        LabGuest.CliRun bind = LabGuest.iomem("vfio", "bind", shared.toString());
+        assertThat(bind.exit()).as(bind.err()).isZero();
+        ProcessResources before = ProcessResources.now();
+        assertThatThrownBy(() -> VfioDevice.open(shared)).isInstanceOf(VfioException.class)
+                .hasMessageContaining("is not viable").hasMessageContaining("/sys/kernel/iommu_groups/")
+                .hasMessageNotContaining("\n");
+        assertThat(ProcessResources.now()).isEqualTo(before);
+        LabGuest.CliRun info = LabGuest.iomem("vfio", "info", shared.toString());
+        assertThat(info.exit()).isEqualTo(1);
+        assertThat(info.err().strip()).contains("is not viable").doesNotContain("\n");
+        System.out.println("lab-vfio: " + shared + ": " + info.err().strip());
+    }
+
+    @Test
     @DisplayName("a BAR that does not exist and an access beyond a BAR are refused; the device still closes clean")
     void barRefusals() {
         ProcessResources before = ProcessResources.now();
