@@ -153,6 +153,37 @@ class VfioInGuestTest {
     }
 
     @Test
+    @DisplayName("edu's factorial by INTx: the kernel masks the line when it fires, the driver acknowledges and unmasks it")
+    void eduFactorialByIntx() {
+        assumeTrue(LabGuest.hasEdu(), "QEMU's s390x build has no edu device");
+        try (VfioDevice edu = VfioDevice.open(LabGuest.edu())) {
+            edu.config().enableMemoryAndBusMaster();
+            IoAccessor bar0 = edu.bar(0);
+            VfioIrqInfo intx = edu.irqInfo(IrqType.INTX);
+            assertThat(intx.count()).isEqualTo(1);
+            assertThat(intx.maskable()).isTrue();
+            assertThat(intx.automasked()).isTrue();
+            try (VfioInterrupts irq = edu.enableInterrupts(IrqType.INTX, 1)) {
+                for (int n : new int[] {5, 7}) {
+                    bar0.write32(0x20, 0x80);
+                    bar0.write32(0x08, n);
+                    assertThat(irq.await(0, Duration.ofSeconds(10))).as("INTx for %d! within 10 s", n).isTrue();
+                    assertThat(bar0.read32(0x08)).isEqualTo(n == 5 ? 120 : 5040);
+                    bar0.write32(0x64, 1);   // acknowledge: edu lowers the line
+                    irq.unmask(0);           // the kernel masked it when it fired
+                }
+                irq.mask(0);
+                bar0.write32(0x20, 0x80);
+                bar0.write32(0x08, 3);
+                assertThat(irq.await(0, Duration.ofMillis(500))).as("no INTx while masked").isFalse();
+                irq.unmask(0);
+                assertThat(irq.await(0, Duration.ofSeconds(10))).as("the pending INTx after the unmask").isTrue();
+                bar0.write32(0x64, 1);
+            }
+        }
+    }
+
+    @Test
     @DisplayName("edu's DMA engine round-trips a buffer through an IOVA table inside its 28-bit mask and the IOMMU's ranges")
     void eduDmaThroughIommu() throws InterruptedException {
         assumeTrue(LabGuest.hasEdu(), "QEMU's s390x build has no edu device");
