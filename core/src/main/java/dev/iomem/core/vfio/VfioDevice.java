@@ -45,9 +45,10 @@ import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
  * group and a type1v2 container. A failure anywhere leaves nothing open.
  *
  * <p><b>Regions.</b> A BAR the kernel lets user space map whole is mapped ({@code mmap} of the
- * device file) and driven by the architecture's own bus; any other (s390x zPCI, a sparse mmap,
- * an I/O BAR) is driven through {@link VfioRegionBus}, one {@code pread}/{@code pwrite} per
- * access. The backend's rules hold either way.
+ * device file) and driven by the architecture's own bus. A BAR it maps only in parts (a sparse
+ * mmap) has those parts mapped and the rest driven through {@link VfioRegionBus}, one
+ * {@code pread}/{@code pwrite} per access; a BAR it does not map (older s390x kernels, an I/O
+ * BAR) is driven through that bus alone. The backend's rules hold either way.
  *
  * <p><b>Closing</b> goes in reverse: interrupts off, accessors closed and BARs unmapped, DMA
  * tables unmapped, the device file closed, then the IOAS or container. Not thread-safe for
@@ -196,12 +197,44 @@ public final class VfioDevice implements AutoCloseable {
      */
     public IoAccessor bar(int bar, DeviceQuirk... quirks) {
         VfioRegion r = checkedBar(bar);
-        if (!r.wholeMappable()) {
+        IoPlatform platform = options.platform();
+        IoAccessor accessor;
+        if (r.wholeMappable()) {
+            accessor = platform.open(new MappedRegion(map(r, 0, r.size()), MemoryType.DEVICE,
+                    address + " " + r.name() + " (vfio mmap)", !r.writable()), quirks);
+        } else if (!r.mappableAreas().isEmpty() && platform.isNative()) {
+            accessor = platform.open(sparse(platform, r), MemoryType.DEVICE, quirks);
+        } else {
             return barByFile(bar, quirks);
         }
-        IoAccessor accessor = mapped(options.platform(), r, quirks);
         accessors.add(accessor);
         return accessor;
+    }
+
+    /** The mapped areas of a sparse region on the architecture's bus, the rest through the file. */
+    private SparseRegionBus sparse(IoPlatform platform, VfioRegion r) {
+        long page = Libc.pageSize();
+        int mappedBefore = mappings.size();
+        List<SparseRegionBus.MappedArea> areas = new ArrayList<>();
+        try {
+            for (VfioRegion.Area a : r.mappableAreas()) {
+                if (a.offset() % page != 0 || a.size() % page != 0 || a.offset() < 0 || a.offset() + a.size() > r.size()) {
+                    continue; // the kernel maps whole pages only: leave such an area to the file
+                }
+                MappedRegion m = new MappedRegion(map(r, a.offset(), a.size()), MemoryType.DEVICE,
+                        address + " " + r.name() + " area " + a + " (vfio mmap)", !r.writable());
+                areas.add(new SparseRegionBus.MappedArea(a.offset(), a.size(), platform.backend().openBus(m)));
+            }
+        } catch (RuntimeException e) {
+            // A failed BAR leaves nothing of itself mapped.
+            areas.forEach(a -> a.bus().close());
+            while (mappings.size() > mappedBefore) {
+                mappings.removeLast().close();
+            }
+            throw e;
+        }
+        return new SparseRegionBus(new VfioRegionBus(gateway, deviceFd, r.fileOffset(), r.size(), !r.writable(),
+                address + " " + r.name() + " (vfio pread/pwrite outside its mapped areas)"), areas);
     }
 
     /**
@@ -235,32 +268,30 @@ public final class VfioDevice implements AutoCloseable {
         return r;
     }
 
-    /** {@return whether {@link #bar} maps BAR {@code bar} (rather than using pread/pwrite)} */
+    /**
+     * {@return whether {@link #bar} maps all of BAR {@code bar} (rather than using pread/pwrite
+     * for all or part of it)}
+     *
+     * @param bar the BAR index
+     */
     public boolean barIsMapped(int bar) {
         return bar >= 0 && bar < Math.min(6, regions.size()) && regions.get(bar).wholeMappable();
     }
 
+    /** Maps part of a region; the device's close unmaps it. */
     @SuppressWarnings("restricted") // a mapping of the device file becomes a segment of its size
-    private IoAccessor mapped(IoPlatform platform, VfioRegion r, DeviceQuirk... quirks) {
+    private MemorySegment map(VfioRegion r, long offset, long size) {
         int prot = (r.readable() ? Libc.PROT_READ : 0) | (r.writable() ? Libc.PROT_WRITE : 0);
         long addr;
         try {
-            addr = Libc.mmap(r.size(), prot, Libc.MAP_SHARED, deviceFd, r.fileOffset());
+            addr = Libc.mmap(size, prot, Libc.MAP_SHARED, deviceFd, r.fileOffset() + offset);
         } catch (ErrnoException e) {
-            throw new VfioException(address + ": cannot map " + r.name() + " (" + r.size() + " bytes): " + e.getMessage(), e);
+            throw new VfioException(address + ": cannot map " + r.name() + " at 0x" + Long.toHexString(offset) + " (" + size
+                    + " bytes): " + e.getMessage(), e);
         }
         Arena arena = Arena.ofShared();
-        long size = r.size();
-        MemorySegment segment = MemorySegment.ofAddress(addr).reinterpret(size, arena, s -> Libc.munmap(addr, size));
-        try {
-            IoAccessor a = platform.open(new MappedRegion(segment, MemoryType.DEVICE, address + " " + r.name() + " (vfio mmap)",
-                    !r.writable()), quirks);
-            mappings.add(arena);
-            return a;
-        } catch (RuntimeException e) {
-            arena.close();
-            throw e;
-        }
+        mappings.add(arena);
+        return MemorySegment.ofAddress(addr).reinterpret(size, arena, s -> Libc.munmap(addr, size));
     }
 
     /**
