@@ -199,6 +199,26 @@ public final class MappedBus implements IoBus {
     // accesses on x86-64 hosts, opaque ones elsewhere (FENCED_PLAIN_ACCESSES, a static final the
     // JIT folds).
 
+    /**
+     * One relaxed read of {@code bytes} (1, 2, 4 or 8) at an offset aligned to them, exactly as an
+     * accessor's relaxed fast path makes it (fenced plain on x86-64 hosts, opaque elsewhere),
+     * zero-extended. For register handles bound over {@link RuleDrivenAccessor#relaxedReadWindow()}.
+     *
+     * @param s      the window
+     * @param offset the offset, aligned to {@code bytes} in the address space
+     * @param bytes  the width
+     * @return the value, zero-extended
+     * @throws IllegalStateException if the window's accessor has closed
+     */
+    public static long relaxedLoad(MemorySegment s, long offset, int bytes) {
+        return switch (bytes) {
+            case 1 -> aligned8(s, offset) & 0xffL;
+            case 2 -> aligned16(s, offset) & 0xffffL;
+            case 4 -> aligned32(s, offset) & 0xffff_ffffL;
+            default -> aligned64(s, offset);
+        };
+    }
+
     static byte aligned8(MemorySegment s, long offset) {
         if (FENCED_PLAIN_ACCESSES) {
             VarHandle.loadLoadFence();

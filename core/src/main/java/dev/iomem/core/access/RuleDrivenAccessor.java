@@ -140,6 +140,9 @@ public final class RuleDrivenAccessor implements IoAccessor {
     private MemorySegment load8;
     private MemorySegment load16;
     private MemorySegment load32;
+    /** The window with this accessor's lifetime, made when a register block first asks (guarded by this). */
+    private MemorySegment relaxedReadWindow;
+    private Arena relaxedReadArena;
     private MemorySegment load64;
     private MemorySegment store8;
     private MemorySegment store16;
@@ -854,6 +857,39 @@ public final class RuleDrivenAccessor implements IoAccessor {
         load8 = load16 = load32 = load64 = null;
         store8 = store16 = store32 = store64 = null;
         nativeReads = nativeWrites = null;
+        Arena direct;
+        synchronized (this) {
+            direct = relaxedReadArena;
+            relaxedReadArena = null;
+            relaxedReadWindow = null;
+        }
+        if (direct != null) {
+            direct.close(); // every register handle over it now fails its liveness check
+        }
+    }
+
+    /**
+     * {@return this accessor's window as a segment whose lifetime ends when the accessor closes
+     * (or its root does), for register handles' relaxed reads; {@code null} where a relaxed read
+     * here is not one plain access of a mapped window (a bus other than {@link MappedBus}, a
+     * boundary rule), where this accessor is closed, or where {@code dev.iomem.core} has no native
+     * access}
+     * A handle reads it with {@link MappedBus#relaxedLoad}, which is exactly what this accessor's
+     * own relaxed fast path does, at an offset it has checked against the window and the rules at
+     * bind time; a read after the close fails the segment's liveness check with an
+     * {@link IllegalStateException} and never reaches the device.
+     */
+    @SuppressWarnings("restricted") // the same memory, given a lifetime of its own
+    public synchronized MemorySegment relaxedReadWindow() {
+        MemorySegment window = load32 != null ? load32 : load64 != null ? load64 : load16 != null ? load16 : load8;
+        if (relaxedReadWindow == null && window != null) {
+            if (isClosed() || !RuleDrivenAccessor.class.getModule().isNativeAccessEnabled()) {
+                return null;
+            }
+            relaxedReadArena = Arena.ofShared();
+            relaxedReadWindow = window.reinterpret(relaxedReadArena, null);
+        }
+        return relaxedReadWindow;
     }
 
     @Override

@@ -1,5 +1,11 @@
 package dev.iomem.core.regs;
 
+import dev.iomem.api.AccessorClosedException;
+import dev.iomem.core.access.MappedBus;
+import dev.iomem.core.access.RuleDrivenAccessor;
+
+import java.lang.foreign.MemorySegment;
+
 import dev.iomem.api.IoAccessor;
 import dev.iomem.api.regs.AccessKind;
 import dev.iomem.api.regs.FieldSpec;
@@ -11,14 +17,23 @@ import dev.iomem.api.regs.RegisterSpec;
  * handle held in a {@code static final} field folds to its constants (offset, width, kind).
  */
 record BoundRegister(String name, RegisterSpec spec, IoAccessor io, long offset, int bytes, long mask,
-                     boolean readable, boolean writable, boolean updatable, AccessKind kind, BoundField[] fields)
+                     boolean readable, boolean writable, boolean updatable, AccessKind kind, BoundField[] fields,
+                     MemorySegment direct)
         implements Register {
 
-    static BoundRegister of(String name, RegisterSpec spec, IoAccessor io, long offset) {
+    /**
+     * @param direct the accessor's {@linkplain RuleDrivenAccessor#relaxedReadWindow() relaxed-read
+     *               window}, or {@code null}; used only where this register's address is aligned to
+     *               its width and the accessor's rules allow the width
+     */
+    static BoundRegister of(String name, RegisterSpec spec, IoAccessor io, long offset, MemorySegment direct) {
         AccessKind k = spec.access();
+        int bytes = spec.width().bytes();
+        MemorySegment d = direct != null && ((direct.address() + offset) & (bytes - 1)) == 0
+                && offset >= 0 && offset <= direct.byteSize() - bytes ? direct : null;
         BoundField[] fs = new BoundField[spec.fields().size()];
-        BoundRegister r = new BoundRegister(name, spec, io, offset, spec.width().bytes(), spec.width().mask(),
-                k.readable(), k.writable(), k.updatable(), k, fs);
+        BoundRegister r = new BoundRegister(name, spec, io, offset, bytes, spec.width().mask(),
+                k.readable(), k.writable(), k.updatable(), k, fs, d);
         for (int i = 0; i < fs.length; i++) {
             FieldSpec f = spec.fields().get(i);
             fs[i] = new BoundField(r, f, f.lsb(), f.valueMask(), f.mask());
@@ -43,6 +58,15 @@ record BoundRegister(String name, RegisterSpec spec, IoAccessor io, long offset,
     public long readRelaxed() {
         if (!readable) {
             throw refused("reading");
+        }
+        MemorySegment d = direct;
+        if (d != null) {
+            // The accessor's own relaxed fast path, without re-checking what bind checked once.
+            try {
+                return MappedBus.relaxedLoad(d, offset, bytes);
+            } catch (IllegalStateException closed) {
+                throw new AccessorClosedException("readRelaxed of register " + name, offset, bytes);
+            }
         }
         return switch (bytes) {
             case 1 -> io.read8Relaxed(offset) & 0xffL;

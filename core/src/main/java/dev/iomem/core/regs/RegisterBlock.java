@@ -38,15 +38,19 @@ public final class RegisterBlock {
     private RegisterBlock(RegisterLayout layout, IoAccessor io) {
         this.layout = layout;
         this.io = io;
+        // Relaxed reads of registers skip the accessor's per-access checks where its own fast path
+        // is one plain access of a mapped window: bind has checked them once.
+        java.lang.foreign.MemorySegment direct = io instanceof dev.iomem.core.access.RuleDrivenAccessor r
+                ? r.relaxedReadWindow() : null;
         for (RegisterSpec r : layout.registers()) {
             if (r.isArray()) {
                 Register[] elements = new Register[r.count()];
                 for (int i = 0; i < elements.length; i++) {
-                    elements[i] = BoundRegister.of(r.name() + "[" + i + "]", r, io, r.offsetOf(i));
+                    elements[i] = BoundRegister.of(r.name() + "[" + i + "]", r, io, r.offsetOf(i), direct);
                 }
                 arrays.put(r.name(), new RegisterArray(r, elements));
             } else {
-                registers.put(r.name(), BoundRegister.of(r.name(), r, io, r.offset()));
+                registers.put(r.name(), BoundRegister.of(r.name(), r, io, r.offset(), direct));
             }
         }
     }
