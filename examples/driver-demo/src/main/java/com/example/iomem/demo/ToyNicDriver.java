@@ -1,6 +1,8 @@
 package com.example.iomem.demo;
 
 import dev.iomem.api.IoAccessor;
+import dev.iomem.core.regs.Register;
+import dev.iomem.core.regs.RegisterBlock;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -9,14 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-import static com.example.iomem.demo.ToyNicRegisters.COMPLETED;
-import static com.example.iomem.demo.ToyNicRegisters.DOORBELL;
-import static com.example.iomem.demo.ToyNicRegisters.FAULT_HI;
-import static com.example.iomem.demo.ToyNicRegisters.FAULT_LO;
-import static com.example.iomem.demo.ToyNicRegisters.RING_BASE_HI;
-import static com.example.iomem.demo.ToyNicRegisters.RING_BASE_LO;
-import static com.example.iomem.demo.ToyNicRegisters.RING_SIZE;
-import static com.example.iomem.demo.ToyNicRegisters.STATUS;
 import static com.example.iomem.demo.ToyNicRegisters.STATUS_DONE;
 import static com.example.iomem.demo.ToyNicRegisters.STATUS_ERROR;
 
@@ -45,6 +39,16 @@ public final class ToyNicDriver {
     public static final long RING_OFFSET = 0;
 
     private final IoAccessor bar;
+    // The layout's handles, bound once (ToyNicRegisters.LAYOUT): width and access kind travel with them.
+    private final Register id;
+    private final Register status;
+    private final Register completed;
+    private final Register doorbell;
+    private final Register ringBaseLo;
+    private final Register ringBaseHi;
+    private final Register ringSize;
+    private final Register faultLo;
+    private final Register faultHi;
     private final MemorySegment ring;
     private final DmaSegmentIndex dma;
     private int tail;
@@ -60,6 +64,16 @@ public final class ToyNicDriver {
      */
     public ToyNicDriver(IoAccessor bar, MemorySegment dmaMemory, DmaSegmentIndex dma) {
         this.bar = Objects.requireNonNull(bar, "bar");
+        RegisterBlock regs = RegisterBlock.bind(ToyNicRegisters.LAYOUT, bar);
+        this.id = regs.register("ID");
+        this.status = regs.register("STATUS");
+        this.completed = regs.register("COMPLETED");
+        this.doorbell = regs.register("DOORBELL");
+        this.ringBaseLo = regs.register("RING_BASE_LO");
+        this.ringBaseHi = regs.register("RING_BASE_HI");
+        this.ringSize = regs.register("RING_SIZE");
+        this.faultLo = regs.register("FAULT_LO");
+        this.faultHi = regs.register("FAULT_HI");
         this.dma = Objects.requireNonNull(dma, "dma");
         this.ring = Objects.requireNonNull(dmaMemory, "dmaMemory").asSlice(RING_OFFSET, (long) RING_ENTRIES * Descriptor.SIZE);
     }
@@ -71,11 +85,11 @@ public final class ToyNicDriver {
      * @throws IllegalStateException if the ID is not {@link ToyNicRegisters#ID_VALUE}
      */
     public int probe() {
-        int id = bar.read32(ToyNicRegisters.ID);
-        if (id != ToyNicRegisters.ID_VALUE) {
-            throw new IllegalStateException("not the toy DMA engine: ID reads 0x" + Integer.toHexString(id));
+        int value = (int) id.read();
+        if (value != ToyNicRegisters.ID_VALUE) {
+            throw new IllegalStateException("not the toy DMA engine: ID reads 0x" + Integer.toHexString(value));
         }
-        return id;
+        return value;
     }
 
     /**
@@ -102,9 +116,9 @@ public final class ToyNicDriver {
         if (r.contiguousBytes() < ring.byteSize()) {
             throw new IllegalStateException("the descriptor ring is not contiguous for the device");
         }
-        bar.write32Relaxed(RING_BASE_LO, (int) r.dmaAddress());
-        bar.write32Relaxed(RING_BASE_HI, (int) (r.dmaAddress() >>> 32));
-        bar.write32Relaxed(RING_SIZE, RING_ENTRIES);
+        ringBaseLo.writeRelaxed(r.dmaAddress() & 0xffff_ffffL);
+        ringBaseHi.writeRelaxed(r.dmaAddress() >>> 32);
+        ringSize.writeRelaxed(RING_ENTRIES);
     }
 
     /**
@@ -155,7 +169,7 @@ public final class ToyNicDriver {
             d.writeTo(ring, tail);                 // plain stores into RAM
             tail = (tail + 1) % RING_ENTRIES;
         }
-        bar.write32(DOORBELL, tail);               // writel: barrier, then the store
+        doorbell.write(tail);                      // writel: barrier, then the store
     }
 
     /**
@@ -169,17 +183,17 @@ public final class ToyNicDriver {
         if (maxPolls <= 0) {
             throw new IllegalArgumentException("maxPolls must be positive, got " + maxPolls);
         }
-        int status = 0;
+        int seen = 0;
         int polls = 0;
-        while (polls < maxPolls && (status & (STATUS_DONE | STATUS_ERROR)) == 0) {
-            status = bar.read32(STATUS);           // readl: the read, then a barrier
+        while (polls < maxPolls && (seen & (STATUS_DONE | STATUS_ERROR)) == 0) {
+            seen = (int) status.read();            // readl: the read, then a barrier
             polls++;
         }
         long fault = 0;
-        if ((status & STATUS_ERROR) != 0) {
-            fault = Integer.toUnsignedLong(bar.read32(FAULT_LO)) | Integer.toUnsignedLong(bar.read32(FAULT_HI)) << 32;
+        if ((seen & STATUS_ERROR) != 0) {
+            fault = faultLo.read() | faultHi.read() << 32;
         }
-        return new Completion(status, polls, bar.read32(COMPLETED), fault);
+        return new Completion(seen, polls, (int) completed.read(), fault);
     }
 
     /** {@return the descriptors in the ring now, as the device left them} */

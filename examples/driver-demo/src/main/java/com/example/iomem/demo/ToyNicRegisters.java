@@ -1,5 +1,8 @@
 package com.example.iomem.demo;
 
+import dev.iomem.api.regs.AccessKind;
+import dev.iomem.api.regs.RegisterLayout;
+
 /**
  * The register map of BAR 0 of the toy DMA engine. Every register is 32 bits wide and naturally
  * aligned, so the strictest architecture (arm64 Device memory) can reach each one with a single
@@ -55,6 +58,24 @@ public final class ToyNicRegisters {
     public static final int STATUS_DONE = 1;
     /** {@link #STATUS}: the engine stopped on a fault; {@link #FAULT_LO}/{@link #FAULT_HI} say where. */
     public static final int STATUS_ERROR = 2;
+
+    /**
+     * The register map above as an iomem register layout: the driver binds it once to BAR 0 and
+     * reaches every register through a handle that has its width and access kind (a read of the
+     * write-only {@code DOORBELL}, or an implicit read of the read-to-clear {@code STATUS}, is
+     * refused before the device is touched).
+     */
+    public static final RegisterLayout LAYOUT = RegisterLayout.builder("toy-nic")
+            .register("ID", ID, 32, AccessKind.READ_ONLY)
+            .register("STATUS", STATUS, 32, AccessKind.READ_TO_CLEAR, f -> f.flag("DONE", 0).flag("ERROR", 1))
+            .register("COMPLETED", COMPLETED, 32, AccessKind.READ_WRITE)
+            .register("DOORBELL", DOORBELL, 32, AccessKind.WRITE_ONLY)
+            .register("RING_BASE_LO", RING_BASE_LO, 32, AccessKind.READ_WRITE)
+            .register("RING_BASE_HI", RING_BASE_HI, 32, AccessKind.READ_WRITE)
+            .register("RING_SIZE", RING_SIZE, 32, AccessKind.READ_WRITE)
+            .register("FAULT_LO", FAULT_LO, 32, AccessKind.READ_WRITE)
+            .register("FAULT_HI", FAULT_HI, 32, AccessKind.READ_WRITE)
+            .build();
 
     private ToyNicRegisters() {
     }
