@@ -334,7 +334,13 @@ public final class NvmeController implements AutoCloseable {
         long start = System.nanoTime();
         long offset = (long) q.cqHead * CQE;
         int spins = 0;
+        boolean byInterrupt = completion.interrupts() && q.qid != 0;
         while (true) {
+            if (byInterrupt) {
+                // Interrupt-driven: the vector's eventfd wakes the driver, then the phase tag is read.
+                // An interrupt that came before this wait is still counted in the eventfd.
+                completion.await(q.vector, Duration.ofMillis(100));
+            }
             short status = (short) CQ_STATUS.getVolatile(q.cq.memory(), offset + 14);
             if ((status & 1) == q.phase) {
                 MemorySegment m = q.cq.memory();
@@ -346,7 +352,7 @@ public final class NvmeController implements AutoCloseable {
                     q.phase ^= 1;
                 }
                 q.cqDoorbell().write(q.cqHead);
-                if (completion.interrupts() && q.qid != 0) {
+                if (byInterrupt) {
                     q.interrupts++;
                 }
                 return e;
@@ -360,9 +366,7 @@ public final class NvmeController implements AutoCloseable {
                 throw new NvmeException(TIMEOUT, String.format("timeout: no completion for %s within %d ms (queue %d, head %d)",
                         what, commandTimeout.toMillis(), q.qid, q.cqHead));
             }
-            if (completion.interrupts() && q.qid != 0) {
-                completion.await(q.vector, Duration.ofMillis(50));
-            } else if (spins > 1000) {
+            if (!byInterrupt && spins > 1000) {
                 Thread.onSpinWait();
                 if ((spins & 0xff) == 0) {
                     Thread.yield();
@@ -494,6 +498,11 @@ public final class NvmeController implements AutoCloseable {
         /** {@return the queue's MSI-X vector} */
         public int vector() {
             return vector;
+        }
+
+        /** {@return how many completions of this queue were waited for by interrupt} */
+        public long completionsByInterrupt() {
+            return interrupts;
         }
 
         /** {@return the queue depth} */

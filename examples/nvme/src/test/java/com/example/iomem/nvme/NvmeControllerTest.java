@@ -137,6 +137,16 @@ class NvmeControllerTest {
     }
 
     @Test
+    void severalRunsInOneJvm() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int exit = NvmeExample.runAll(new String[] {"--label", "a", "--expect-exit", "2", "--bogus", "--then", "--label", "b", "--blocks", "0"},
+                new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(out).contains("nvme-run: a begin").contains("nvme-run: a exit 2").contains("nvme-run: b exit 2");
+        assertThat(exit).as("b expected 0 and exited 2").isEqualTo(2);
+    }
+
+    @Test
     void usage() {
         assertThat(NvmeExample.run(new String[] {"--msix", "--pagemap", "0000:00:01.0"}, new PrintStream(new ByteArrayOutputStream()))).isEqualTo(2);
         assertThatThrownBy(() -> NvmeExample.parse(new String[] {"--blocks", "3"})).isInstanceOf(IllegalArgumentException.class);
