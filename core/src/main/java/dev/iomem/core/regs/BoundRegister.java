@@ -23,14 +23,16 @@ record BoundRegister(String name, RegisterSpec spec, IoAccessor io, long offset,
 
     /**
      * @param direct the accessor's {@linkplain RuleDrivenAccessor#relaxedReadWindow() relaxed-read
-     *               window}, or {@code null}; used only where this register's address is aligned to
-     *               its width and the accessor's rules allow the width
+     *               window}, or {@code null}; used only for a readable register whose address is
+     *               aligned to its width (bind has checked the width against the accessor's rules)
      */
     static BoundRegister of(String name, RegisterSpec spec, IoAccessor io, long offset, MemorySegment direct) {
         AccessKind k = spec.access();
         int bytes = spec.width().bytes();
-        MemorySegment d = direct != null && ((direct.address() + offset) & (bytes - 1)) == 0
-                && offset >= 0 && offset <= direct.byteSize() - bytes ? direct : null;
+        // The register's own bytes of the window: read at offset 0, its size is its width, so the
+        // JIT's bounds check and the width switch share one load of the slice's length.
+        MemorySegment d = direct != null && k.readable() && ((direct.address() + offset) & (bytes - 1)) == 0
+                && offset >= 0 && offset <= direct.byteSize() - bytes ? direct.asSlice(offset, bytes) : null;
         BoundField[] fs = new BoundField[spec.fields().size()];
         BoundRegister r = new BoundRegister(name, spec, io, offset, bytes, spec.width().mask(),
                 k.readable(), k.writable(), k.updatable(), k, fs, d);
@@ -56,17 +58,21 @@ record BoundRegister(String name, RegisterSpec spec, IoAccessor io, long offset,
 
     @Override
     public long readRelaxed() {
-        if (!readable) {
-            throw refused("reading");
-        }
-        MemorySegment d = direct;
+        MemorySegment d = direct; // set only for a readable register
         if (d != null) {
             // The accessor's own relaxed fast path, without re-checking what bind checked once.
             try {
-                return MappedBus.relaxedLoad(d, offset, bytes);
+                return MappedBus.relaxedLoad(d, 0, (int) d.byteSize());
             } catch (IllegalStateException closed) {
                 throw new AccessorClosedException("readRelaxed of register " + name, offset, bytes);
             }
+        }
+        return readRelaxedThroughAccessor();
+    }
+
+    private long readRelaxedThroughAccessor() {
+        if (!readable) {
+            throw refused("reading");
         }
         return switch (bytes) {
             case 1 -> io.read8Relaxed(offset) & 0xffL;
