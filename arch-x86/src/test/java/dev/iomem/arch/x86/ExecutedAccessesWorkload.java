@@ -1,5 +1,11 @@
 package dev.iomem.arch.x86;
 
+import dev.iomem.api.regs.AccessKind;
+import dev.iomem.api.regs.RegisterLayout;
+import dev.iomem.core.regs.RegisterBlock;
+import java.util.IdentityHashMap;
+import java.util.Map;
+
 import dev.iomem.api.IoAccessor;
 import dev.iomem.api.MemoryType;
 import dev.iomem.core.access.MappedBus;
@@ -83,8 +89,28 @@ public final class ExecutedAccessesWorkload {
             ops.add(new Op("copyFromIo" + how, javaLoops, io -> io.copyFromIo(at + 0x40, RAM.asSlice(16, 13)), plan(at + 0x40, false)));
             ops.add(new Op("fillIo" + how, javaLoops, io -> io.fillIo(at + 0x80, 13, (byte) 0x5a), plan(at + 0x80, true)));
         }
+        // Relaxed reads through register handles, which take their own path to the window
+        // (dev.iomem.core.regs.BoundRegister: opaque loads of 1, 2 and 4 bytes, fenced plain of 8).
+        for (int bytes : new int[] {1, 2, 4, 8}) {
+            long offset = REGISTERS_AT + 0x10L * Integer.numberOfTrailingZeros(bytes);
+            String name = "R" + bytes * 8;
+            ops.add(new Op("register " + name + ".readRelaxed", false,
+                    io -> sink += BLOCKS.computeIfAbsent(io, a -> RegisterBlock.bind(REGISTERS, a)).register(name).readRelaxed(),
+                    List.of(new Access(offset, bytes, false))));
+        }
         return ops;
     }
+
+    /** Where the register layout's registers lie in the page. */
+    private static final long REGISTERS_AT = 0xc00;
+    private static final RegisterLayout REGISTERS = RegisterLayout.builder("watched")
+            .register("R8", REGISTERS_AT, 8, AccessKind.READ_WRITE)
+            .register("R16", REGISTERS_AT + 0x10, 16, AccessKind.READ_WRITE)
+            .register("R32", REGISTERS_AT + 0x20, 32, AccessKind.READ_WRITE)
+            .register("R64", REGISTERS_AT + 0x30, 64, AccessKind.READ_WRITE)
+            .build();
+    /** One bound block per accessor, bound before its first watched read (binding reads nothing). */
+    private static final Map<IoAccessor, RegisterBlock> BLOCKS = new IdentityHashMap<>();
 
     /** RAM for the copies; written by the workload before anything runs. */
     private static MemorySegment RAM;
