@@ -868,6 +868,11 @@ public final class RuleDrivenAccessor implements IoAccessor {
         }
     }
 
+    /** {@return where this accessor's window starts on its bus: 0 for a whole BAR, the slice's offset in it for a slice} */
+    public long busOffset() {
+        return base;
+    }
+
     /**
      * {@return this accessor's window as a segment whose lifetime ends when the accessor closes
      * (or its root does), for register handles' relaxed reads; {@code null} where a relaxed read

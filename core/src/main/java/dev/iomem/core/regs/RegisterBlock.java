@@ -57,9 +57,8 @@ public final class RegisterBlock {
 
     /**
      * Binds {@code layout} to the window {@code io}. Nothing is read or written. Alignment is
-     * checked on offsets in {@code io}; a slice that itself starts at a misaligned offset of its
-     * BAR is refused by the accessor at the first access instead
-     * ({@link dev.iomem.api.MisalignedAccessException}).
+     * checked on the registers' offsets in the BAR: a slice that starts at an offset of its BAR
+     * that would misalign a register is refused here, not at the first access.
      *
      * @param layout the registers
      * @param io     the window; offsets of the layout are offsets in it
@@ -75,6 +74,8 @@ public final class RegisterBlock {
         Objects.requireNonNull(io, "io");
         AccessRules rules = io.rules();
         long size = io.size();
+        // Alignment and boundaries are the BAR's: a slice carries its own origin.
+        long origin = io instanceof dev.iomem.core.access.RuleDrivenAccessor a ? a.busOffset() : 0;
         for (RegisterSpec r : layout.registers()) {
             Width w = r.width();
             String what = "layout " + layout.name() + ": register " + r.name();
@@ -95,13 +96,16 @@ public final class RegisterBlock {
             for (int i = 0; i < r.count(); i++) {
                 long off = r.offsetOf(i);
                 String el = what + (r.isArray() ? "[" + i + "]" : "");
-                if (rules.naturalAlignment() && off % w.bytes() != 0) {
-                    throw new InvalidLayoutException(el + " at 0x" + Long.toHexString(off) + " is not aligned to its "
+                long inBar = origin + off;
+                String at = " at 0x" + Long.toHexString(off) + (origin == 0 ? "" : " (0x" + Long.toHexString(inBar)
+                        + " in the BAR: the window is a slice at 0x" + Long.toHexString(origin) + ")");
+                if (rules.naturalAlignment() && inBar % w.bytes() != 0) {
+                    throw new InvalidLayoutException(el + at + " is not aligned to its "
                             + w.bytes() + "-byte width, and the rules " + rules.name() + " of this window require natural alignment");
                 }
                 long b = rules.boundary();
-                if (b != 0 && off / b != (off + w.bytes() - 1) / b) {
-                    throw new InvalidLayoutException(el + " at 0x" + Long.toHexString(off) + " crosses a " + b
+                if (b != 0 && inBar / b != (inBar + w.bytes() - 1) / b) {
+                    throw new InvalidLayoutException(el + at + " crosses a " + b
                             + "-byte boundary, which the rules " + rules.name() + " of this window forbid");
                 }
                 if (!rules.naturalAlignment() && b == 0) {

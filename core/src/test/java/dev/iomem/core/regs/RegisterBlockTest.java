@@ -170,6 +170,13 @@ class RegisterBlockTest {
         RegisterLayout oddArray = RegisterLayout.builder("odd").array("A", 0, 32, READ_WRITE, 3, 6).build();
         assertThatThrownBy(() -> RegisterBlock.bind(oddArray, io)).isInstanceOf(InvalidLayoutException.class)
                 .hasMessage("layout odd: register A[1] at 0x6 is not aligned to its 4-byte width, and the rules aligned of this window require natural alignment");
+        // A slice that starts off alignment in its BAR misaligns a register at an aligned offset in it.
+        RegisterLayout even = RegisterLayout.builder("even").register("R", 0x04, 32, READ_WRITE).build();
+        assertThatThrownBy(() -> RegisterBlock.bind(even, io.slice(0x2, 0x20))).isInstanceOf(InvalidLayoutException.class)
+                .hasMessage("layout even: register R at 0x4 (0x6 in the BAR: the window is a slice at 0x2) is not aligned to its"
+                        + " 4-byte width, and the rules aligned of this window require natural alignment");
+        assertThat(RegisterBlock.bind(even, io.slice(0x4, 0x20)).register("R").offset()).isEqualTo(4);
+        assertThat(bus.log).as("binding touches nothing").isEmpty();
     }
 
     @Test
