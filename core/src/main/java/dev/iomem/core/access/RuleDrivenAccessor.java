@@ -86,6 +86,8 @@ public final class RuleDrivenAccessor implements IoAccessor {
     private final AccessRules rules;
     private final Barriers barriers;
     private final Root root;
+    /** Slices made from this accessor, closed when it closes (weakly held; guarded by this). */
+    private final List<WeakReference<RuleDrivenAccessor>> children = new ArrayList<>();
     private final long base;
     private final long size;
     private final int copyWidth;
@@ -845,8 +847,9 @@ public final class RuleDrivenAccessor implements IoAccessor {
     public IoAccessor slice(long offset, long size) {
         long at = range(offset, size, "slice");
         RuleDrivenAccessor slice = new RuleDrivenAccessor(bus, rules, barriers, root, at, size, false);
-        if (!root.register(slice)) {
-            // The root closed after range() checked it: the slice is born closed.
+        if (!root.register(slice) || !adopt(slice)) {
+            // The root or this slice closed after range() checked it: the slice is born closed.
+            slice.closed = true;
             slice.dropWindows();
         }
         return slice;
@@ -902,13 +905,38 @@ public final class RuleDrivenAccessor implements IoAccessor {
         return closed || root.closed;
     }
 
+    /** Records a slice of this accessor, closed with it; false if this accessor has closed. */
+    private synchronized boolean adopt(RuleDrivenAccessor child) {
+        if (closed) {
+            return false;
+        }
+        children.removeIf(r -> r.get() == null);
+        children.add(new WeakReference<>(child));
+        return true;
+    }
+
     @Override
     public void close() {
-        if (closed) {
-            return;
+        List<RuleDrivenAccessor> kids = new ArrayList<>();
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            // The fast windows go first: once any call is refused for the close, every later one is.
+            dropWindows();
+            closed = true;
+            for (WeakReference<RuleDrivenAccessor> r : children) {
+                RuleDrivenAccessor k = r.get();
+                if (k != null) {
+                    kids.add(k);
+                }
+            }
+            children.clear();
         }
-        closed = true;
-        dropWindows();
+        // A slice of a slice closes with every ancestor, not only with the root.
+        for (RuleDrivenAccessor k : kids) {
+            k.close();
+        }
         if (isRoot) {
             root.close();
             bus.close();

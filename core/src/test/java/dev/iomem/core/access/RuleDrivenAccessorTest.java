@@ -225,6 +225,26 @@ class RuleDrivenAccessorTest {
     }
 
     @Test
+    @DisplayName("a slice of a slice closes when any ancestor closes, and a slice made from a closed slice is born closed; siblings stay open")
+    void sliceOfSliceClosesWithAncestor() {
+        RecordingBus bus = bus(CopyPlannerTest.X86, 256);
+        IoAccessor io = RuleDrivenAccessor.over(bus, CopyPlannerTest.X86, bus);
+        IoAccessor middle = io.slice(64, 128);
+        IoAccessor inner = middle.slice(16, 32);
+        IoAccessor innermost = inner.slice(8, 8);
+        IoAccessor sibling = io.slice(0, 64);
+        middle.close();
+        assertThat(inner.isClosed()).isTrue();
+        assertThat(innermost.isClosed()).isTrue();
+        assertThatThrownBy(() -> inner.read32(0)).isInstanceOf(AccessorClosedException.class);
+        assertThatThrownBy(() -> innermost.write8(0, (byte) 1)).isInstanceOf(AccessorClosedException.class);
+        assertThat(bus.log).as("nothing reached the bus").isEmpty();
+        assertThat(sibling.isClosed()).isFalse();
+        assertThat(io.read8(0)).isZero();
+        assertThatThrownBy(() -> middle.slice(0, 8)).isInstanceOf(AccessorClosedException.class);
+    }
+
+    @Test
     @DisplayName("close is idempotent; closing a slice closes only the slice; closing the root closes every slice and the bus")
     void closeSemantics() {
         RecordingBus bus = bus(CopyPlannerTest.X86, 64);
