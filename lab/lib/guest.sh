@@ -22,6 +22,9 @@ LAB_WIDE_EDU="-device edu,addr=0x0a,dma_mask=0xffffffffffffffff"
 # ("stream 128 already in tree"), so neither function behind the bridge gets a group there.
 LAB_SHARED_GROUP="-device pci-bridge,id=lab_br,chassis_nr=1,shpc=off,addr=0x10 -device edu,bus=lab_br,addr=0x1 -device pci-serial,bus=lab_br,addr=0x2"
 
+# The NVMe controller's serial: the NVMe example must report it, and the host checks that it did.
+LAB_NVME_SERIAL=lab0
+
 lab_machine_args() { # ARCH IOMMU
   local arch=$1 iommu=$2
   case $arch in
@@ -31,16 +34,16 @@ lab_machine_args() { # ARCH IOMMU
       else
         echo "-machine q35 -cpu max"
       fi
-      echo "-device nvme,serial=lab0,cmb_size_mb=1,drive=nv0 -device edu $LAB_WIDE_EDU" ;;
+      echo "-device nvme,serial=$LAB_NVME_SERIAL,cmb_size_mb=1,drive=nv0 -device edu $LAB_WIDE_EDU" ;;
     aarch64)
       if [ "$iommu" = yes ]; then
         echo "-machine virt,gic-version=3,iommu=smmuv3 -cpu max,pauth-impdef=on"
       else
         echo "-machine virt,gic-version=3 -cpu max,pauth-impdef=on"
       fi
-      echo "-device nvme,serial=lab0,cmb_size_mb=1,drive=nv0 -device edu $LAB_WIDE_EDU" ;;
+      echo "-device nvme,serial=$LAB_NVME_SERIAL,cmb_size_mb=1,drive=nv0 -device edu $LAB_WIDE_EDU" ;;
     s390x)
-      echo "-machine s390-ccw-virtio -cpu max -device nvme,serial=lab0,cmb_size_mb=1,drive=nv0" ;;
+      echo "-machine s390-ccw-virtio -cpu max -device nvme,serial=$LAB_NVME_SERIAL,cmb_size_mb=1,drive=nv0" ;;
   esac
 }
 
@@ -63,6 +66,12 @@ lab_run_guest() { # ARCH RUN_DIR IOMMU TIMEOUT
   t0=$(date +%s)
   # The payload: the project's jars and the guest's test runner, appended as a second cpio.
   rm -rf "$dir/payload" && mkdir -p "$dir/payload/lab" && cp -a "$payload/." "$dir/payload/lab/"
+  # The NVMe example (a separate Maven project, built by its check script before the lab runs):
+  # its jar joins the payload's class path when it has been built; its suites skip without it.
+  local example
+  for example in "$lab_dir"/../examples/nvme/target/iomem-nvme-example-*.jar; do
+    [ -f "$example" ] && cp "$example" "$dir/payload/lab/lib/"
+  done
   echo "arch=$arch iommu=$iommu" >"$dir/payload/lab/lab.conf"
   (cd "$dir/payload" && find . -print0 | cpio --null -o -H newc --quiet) >"$dir/payload.cpio"
   cat "$LAB_IMAGES/$arch/base.cpio" "$dir/payload.cpio" >"$dir/initrd"
@@ -81,7 +90,7 @@ lab_run_guest() { # ARCH RUN_DIR IOMMU TIMEOUT
     </dev/null 2>"$dir/qemu-stderr.log" | lab_progress "$arch" >"$console"
   rc=${PIPESTATUS[0]}
   set -e
-  rm -f "$dir/initrd" "$dir/nvme.img"
+  rm -f "$dir/initrd"
   local took=$(( $(date +%s) - t0 ))
   echo "$took" >"$dir/seconds"
   if grep -q "Kernel panic" "$console"; then
@@ -101,9 +110,10 @@ lab_run_guest() { # ARCH RUN_DIR IOMMU TIMEOUT
   # Host-side checks: QEMU's device trace against iomem's prediction, as JUnit XML.
   if ! "$JAVA_HOME/bin/java" -cp "$payload/lib/*" dev.iomem.lab.host.HostChecks \
         --arch "$arch" --results "$dir/results" --trace "$dir/qemu-trace.log" --iommu "$iommu" \
-        >"$dir/host-checks.log" 2>&1; then
+        --disk "$dir/nvme.img" --nvme-serial "$LAB_NVME_SERIAL" >"$dir/host-checks.log" 2>&1; then
     status=1
   fi
+  rm -f "$dir/nvme.img"
   sed 's/^/  /' "$dir/host-checks.log" >&2
   lab_say "$arch: guest finished in ${took} s (tests exit $status)"
   [ "$status" = 0 ]
@@ -122,6 +132,7 @@ lab_progress() { # ARCH
 
 lab_guest_failed() { # ARCH DIR CAUSE
   printf 'lab: %s: FAILED: %s\n' "$1" "$3" >&2
+  rm -f "$2/nvme.img"
   echo "$3" >"$2/failure"
 }
 

@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * as JUnit XML beside the guest's own ({@code results/junit-host}). One test case per logged
  * operation kind and target; its failure lists the first operations that differ.
  *
- * <p>Usage: {@code HostChecks --arch A --results DIR --trace QEMU_LOG [--iommu yes|no]}. Exits 1
+ * <p>Usage: {@code HostChecks --arch A --results DIR --trace QEMU_LOG [--iommu yes|no] [--disk NVME_IMAGE --nvme-serial S]}. Exits 1
  * if any check failed. The run without an IOMMU must have logged operations (its traced suites
  * always run); the {@code --iommu} run selects only the VFIO suites, which may log none, and
  * then there is nothing to compare.
@@ -35,7 +35,8 @@ public final class HostChecks {
     /**
      * Runs the checks.
      *
-     * @param args {@code --arch A --results DIR --trace FILE [--iommu yes|no]}
+     * @param args {@code --arch A --results DIR --trace FILE [--iommu yes|no] [--disk NVME_IMAGE --nvme-serial S]}:
+     *             with {@code --disk}, the NVMe example's blocks are looked for on the image ({@link NvmeDiskCheck})
      * @throws IOException if a file cannot be read or written
      */
     public static void main(String[] args) throws IOException {
@@ -49,6 +50,7 @@ public final class HostChecks {
         boolean iommu = "yes".equals(a.get("--iommu"));
         JunitReport report = new JunitReport("lab host checks (" + arch + ")");
         check(arch, results, trace, iommu, report);
+        NvmeDiskCheck.check(results, a.get("--disk"), a.getOrDefault("--nvme-serial", "lab0"), report);
         report.write(results.resolve("junit-host").resolve("TEST-lab-host-checks.xml"));
         System.out.println("host checks (" + arch + "): " + report.passed() + " passed, " + report.failed() + " failed");
         System.exit(report.failed() == 0 ? 0 : 1);
