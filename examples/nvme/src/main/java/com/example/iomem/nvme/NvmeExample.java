@@ -60,7 +60,7 @@ public final class NvmeExample {
         System.exit(runAll(args, System.out));
     }
 
-    static int runAll(String[] args, PrintStream out) {
+    public static int runAll(String[] args, PrintStream out) {
         List<List<String>> runs = new ArrayList<>();
         runs.add(new ArrayList<>());
         for (String a : args) {

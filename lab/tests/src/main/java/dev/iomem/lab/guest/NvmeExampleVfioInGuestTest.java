@@ -33,8 +33,8 @@ class NvmeExampleVfioInGuestTest {
             LabGuest.CliRun bind = LabGuest.iomem("vfio", "bind", a.toString());
             assertThat(bind.exit()).as("iomem vfio bind %s: %s", a, bind.err()).isZero();
         }
-        // One child JVM for every run (a JVM start costs ~10 s in a TCG guest); each run opens,
-        // drives and releases the controller on its own.
+        // Every run in one call of the example (each run opens, drives and releases the controller
+        // on its own).
         String dev = a.toString();
         Map<String, List<String>> plan = new LinkedHashMap<>();
         plan.put("vfio-polling", List.of("--vfio", dev, "--lba", "2048", "--blocks", "256", "--seed", "11"));
