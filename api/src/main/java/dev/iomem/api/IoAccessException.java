@@ -11,7 +11,7 @@ package dev.iomem.api;
  */
 public abstract sealed class IoAccessException extends IllegalStateException
         permits MisalignedAccessException, WidthNotAllowedException, OutOfBoundsAccessException,
-                AccessorClosedException, IoFaultException {
+                BoundaryCrossingException, ReadOnlyWindowException, AccessorClosedException, IoFaultException {
 
     /** The device offset. */
     private final long offset;

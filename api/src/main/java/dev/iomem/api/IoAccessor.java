@@ -16,6 +16,10 @@ import java.lang.foreign.MemorySegment;
  *   <li>{@link WidthNotAllowedException} if the {@link #rules()} forbid the width;</li>
  *   <li>{@link MisalignedAccessException} if the rules demand natural alignment and the offset
  *       is not a multiple of the width;</li>
+ *   <li>{@link BoundaryCrossingException} if the rules forbid crossing a boundary (s390x: 4 KiB)
+ *       and a scalar access would;</li>
+ *   <li>{@link ReadOnlyWindowException} for a write, copy or fill through a window mapped
+ *       read-only;</li>
  *   <li>{@link AccessorClosedException} if this accessor (or the one it was sliced from) is
  *       closed.</li>
  * </ul>
@@ -57,6 +61,7 @@ public interface IoAccessor extends AutoCloseable {
      * @throws OutOfBoundsAccessException if {@code offset < 0} or {@code offset + 2 > size()}
      * @throws WidthNotAllowedException   if the rules forbid 16-bit accesses
      * @throws MisalignedAccessException  if alignment is required and {@code offset % 2 != 0}
+     * @throws BoundaryCrossingException if the rules forbid crossing a boundary and the access would
      * @throws AccessorClosedException    if the accessor is closed
      * @throws IoFaultException           if the device or kernel failed the read
      */
@@ -70,6 +75,7 @@ public interface IoAccessor extends AutoCloseable {
      * @throws OutOfBoundsAccessException if {@code offset < 0} or {@code offset + 4 > size()}
      * @throws WidthNotAllowedException   if the rules forbid 32-bit accesses
      * @throws MisalignedAccessException  if alignment is required and {@code offset % 4 != 0}
+     * @throws BoundaryCrossingException if the rules forbid crossing a boundary and the access would
      * @throws AccessorClosedException    if the accessor is closed
      * @throws IoFaultException           if the device or kernel failed the read
      */
@@ -83,6 +89,7 @@ public interface IoAccessor extends AutoCloseable {
      * @throws OutOfBoundsAccessException if {@code offset < 0} or {@code offset + 8 > size()}
      * @throws WidthNotAllowedException   if the rules forbid 64-bit accesses
      * @throws MisalignedAccessException  if alignment is required and {@code offset % 8 != 0}
+     * @throws BoundaryCrossingException if the rules forbid crossing a boundary and the access would
      * @throws AccessorClosedException    if the accessor is closed
      * @throws IoFaultException           if the device or kernel failed the read
      */
@@ -96,6 +103,7 @@ public interface IoAccessor extends AutoCloseable {
      * @throws OutOfBoundsAccessException if {@code offset < 0} or {@code offset + 1 > size()}
      * @throws WidthNotAllowedException   if the rules forbid 8-bit accesses
      * @throws AccessorClosedException    if the accessor is closed
+     * @throws ReadOnlyWindowException   if the window is mapped read-only (before any barrier or device access)
      * @throws IoFaultException           if the device or kernel failed the write
      */
     void write8(long offset, byte value);
@@ -108,7 +116,9 @@ public interface IoAccessor extends AutoCloseable {
      * @throws OutOfBoundsAccessException if {@code offset < 0} or {@code offset + 2 > size()}
      * @throws WidthNotAllowedException   if the rules forbid 16-bit accesses
      * @throws MisalignedAccessException  if alignment is required and {@code offset % 2 != 0}
+     * @throws BoundaryCrossingException if the rules forbid crossing a boundary and the access would
      * @throws AccessorClosedException    if the accessor is closed
+     * @throws ReadOnlyWindowException   if the window is mapped read-only (before any barrier or device access)
      * @throws IoFaultException           if the device or kernel failed the write
      */
     void write16(long offset, short value);
@@ -121,7 +131,9 @@ public interface IoAccessor extends AutoCloseable {
      * @throws OutOfBoundsAccessException if {@code offset < 0} or {@code offset + 4 > size()}
      * @throws WidthNotAllowedException   if the rules forbid 32-bit accesses
      * @throws MisalignedAccessException  if alignment is required and {@code offset % 4 != 0}
+     * @throws BoundaryCrossingException if the rules forbid crossing a boundary and the access would
      * @throws AccessorClosedException    if the accessor is closed
+     * @throws ReadOnlyWindowException   if the window is mapped read-only (before any barrier or device access)
      * @throws IoFaultException           if the device or kernel failed the write
      */
     void write32(long offset, int value);
@@ -134,7 +146,9 @@ public interface IoAccessor extends AutoCloseable {
      * @throws OutOfBoundsAccessException if {@code offset < 0} or {@code offset + 8 > size()}
      * @throws WidthNotAllowedException   if the rules forbid 64-bit accesses
      * @throws MisalignedAccessException  if alignment is required and {@code offset % 8 != 0}
+     * @throws BoundaryCrossingException if the rules forbid crossing a boundary and the access would
      * @throws AccessorClosedException    if the accessor is closed
+     * @throws ReadOnlyWindowException   if the window is mapped read-only (before any barrier or device access)
      * @throws IoFaultException           if the device or kernel failed the write
      */
     void write64(long offset, long value);
@@ -263,8 +277,9 @@ public interface IoAccessor extends AutoCloseable {
      * @throws OutOfBoundsAccessException  if {@code ioOffset < 0} or
      *                                     {@code ioOffset + src.byteSize() > size()}
      * @throws AccessorClosedException     if the accessor is closed
-     * @throws IllegalStateException       if {@code src}'s arena is closed, or the window is
-     *                                     mapped read-only (before any device access)
+     * @throws ReadOnlyWindowException   if the window is mapped read-only (before any barrier or device access)
+     * @throws IllegalStateException       if {@code src}'s arena is closed (before any device
+     *                                     access)
      * @throws WrongThreadException        if {@code src} is confined to another thread (before
      *                                     any device access)
      * @throws IoFaultException            if the device or kernel failed an access
@@ -281,6 +296,7 @@ public interface IoAccessor extends AutoCloseable {
      * @throws OutOfBoundsAccessException if {@code ioOffset < 0}, {@code length < 0} or
      *                                    {@code ioOffset + length > size()}
      * @throws AccessorClosedException    if the accessor is closed
+     * @throws ReadOnlyWindowException   if the window is mapped read-only (before any barrier or device access)
      * @throws IoFaultException           if the device or kernel failed an access
      */
     void fillIo(long ioOffset, long length, byte value);

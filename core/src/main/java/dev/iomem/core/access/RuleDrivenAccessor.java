@@ -2,6 +2,8 @@ package dev.iomem.core.access;
 
 import dev.iomem.api.AccessRules;
 import dev.iomem.api.AccessorClosedException;
+import dev.iomem.api.BoundaryCrossingException;
+import dev.iomem.api.ReadOnlyWindowException;
 import dev.iomem.api.CopyStyle;
 import dev.iomem.api.IoAccessor;
 import dev.iomem.api.MemoryType;
@@ -287,7 +289,7 @@ public final class RuleDrivenAccessor implements IoAccessor {
         if (aligned && (at & (n - 1)) != 0) {
             return new MisalignedAccessException(rules.name(), offset, w);
         }
-        return new MisalignedAccessException(rules.name() + " forbids crossing a " + boundary + "-byte boundary", offset, w);
+        return new BoundaryCrossingException(rules.name() + " " + rules.memoryType(), boundary, offset, w);
     }
 
     private String describeQuirks() {
@@ -302,9 +304,9 @@ public final class RuleDrivenAccessor implements IoAccessor {
         return base + offset;
     }
 
-    private void writable(String what) {
+    private void writable(String what, long offset, long length) {
         if (readOnly) {
-            throw new IllegalStateException(what + " refused: the window is mapped read-only");
+            throw new ReadOnlyWindowException(what, offset, length);
         }
     }
 
@@ -336,7 +338,7 @@ public final class RuleDrivenAccessor implements IoAccessor {
 
     private void slowStore(long offset, Width w, long value, String what, boolean ordered) {
         long at = scalar(offset, w, what);
-        writable(what);
+        writable(what, offset, w.bytes());
         if (ordered) {
             barriers.beforeOrderedWrite();
         }
@@ -612,7 +614,7 @@ public final class RuleDrivenAccessor implements IoAccessor {
         Objects.requireNonNull(width, "width");
         String what = WRITE_NAMES[width.ordinal()];
         long at = scalar(offset, width, what);
-        writable(what);
+        writable(what, offset, width.bytes());
         barriers.beforeOrderedWrite();
         bus.store(at, width, value & width.mask());
     }
@@ -638,7 +640,7 @@ public final class RuleDrivenAccessor implements IoAccessor {
     // JIT to inline into the caller: the validation and the Java loop of the plan.
     private void javaCopyToIo(MemorySegment src, long ioOffset, long len) {
         long at = range(ioOffset, len, "copyToIo");
-        writable("copyToIo");
+        writable("copyToIo", ioOffset, len);
         usable(src, len);
         if (block) {
             blockCopyToIo(src, at, len);
@@ -752,7 +754,7 @@ public final class RuleDrivenAccessor implements IoAccessor {
     // JIT to inline into the caller: the validation and the Java loop of the plan.
     private void javaFillIo(long ioOffset, long length, byte value) {
         long at = range(ioOffset, length, "fillIo");
-        writable("fillIo");
+        writable("fillIo", ioOffset, length);
         long pattern = (value & 0xffL) * 0x0101_0101_0101_0101L;
         if (block) {
             // s390x zpci_memset_io: fill a buffer, then copy it with the same plan as a copy.

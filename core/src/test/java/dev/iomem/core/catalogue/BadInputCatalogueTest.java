@@ -1,5 +1,6 @@
 package dev.iomem.core.catalogue;
 
+import dev.iomem.api.ReadOnlyWindowException;
 import dev.iomem.api.AccessRules;
 import dev.iomem.api.AccessorClosedException;
 import dev.iomem.api.Availability;
@@ -315,9 +316,9 @@ class BadInputCatalogueTest {
                     r -> r.arm64.copyFromIo(0, closedSegment())),
             refused("copyFromIo into a segment confined to another thread", WrongThreadException.class, "outside owning thread",
                     r -> r.x86.copyFromIo(0, otherThreadSegment())),
-            refused("write32 through a window mapped read-only", ISE, "mapped read-only", r -> r.readOnlyIo.write32(0, 0x55)),
-            refused("copyToIo through a window mapped read-only", ISE, "mapped read-only", r -> r.readOnlyIo.copyToIo(ram(64), 0)),
-            refused("fillIo through a window mapped read-only", ISE, "mapped read-only", r -> r.readOnlyIo.fillIo(0, 64, (byte) 0)),
+            refused("write32 through a window mapped read-only", ReadOnlyWindowException.class, "mapped read-only", r -> r.readOnlyIo.write32(0, 0x55)),
+            refused("copyToIo through a window mapped read-only", ReadOnlyWindowException.class, "mapped read-only", r -> r.readOnlyIo.copyToIo(ram(64), 0)),
+            refused("fillIo through a window mapped read-only", ReadOnlyWindowException.class, "mapped read-only", r -> r.readOnlyIo.fillIo(0, 64, (byte) 0)),
 
             // ---- unaligned scalars under arm64's rules, and widths a quirk forbids ----
             refused("read16 at an odd offset (arm64)", MISALIGNED, "misaligned 16-bit access at offset 0x1", r -> r.arm64.read16(1)),

@@ -4,6 +4,7 @@ import dev.iomem.api.AccessRules;
 import dev.iomem.api.AccessorClosedException;
 import dev.iomem.api.IoAccessor;
 import dev.iomem.api.MemoryType;
+import dev.iomem.api.BoundaryCrossingException;
 import dev.iomem.api.MisalignedAccessException;
 import dev.iomem.api.OutOfBoundsAccessException;
 import dev.iomem.api.Width;
@@ -272,7 +273,7 @@ public final class ReferenceAccessor implements IoAccessor {
         }
         long b = rules.boundary();
         if (b != 0 && (base + offset) / b != (base + offset + width.bytes() - 1) / b) {
-            throw new OutOfBoundsAccessException(what + width.bits() + " at offset " + offset + " crosses a " + b + "-byte boundary", offset, width.bytes());
+            throw new BoundaryCrossingException(rules.name() + " " + rules.memoryType(), b, offset, width);
         }
     }
 
