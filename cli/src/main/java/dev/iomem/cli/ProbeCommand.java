@@ -51,6 +51,7 @@ final class ProbeCommand extends IomemSubcommand {
             m.put("provider", c.providerClass());
             m.put("loaded", c.loaded());
             m.put("available", c.available());
+            m.put("degraded", c.availability().degradation().orElse(null));
             m.put("reason", c.availability().reason());
             m.put("priority", c.priority());
             m.put("osArch", c.osArchNames().stream().sorted().toList());
@@ -114,7 +115,8 @@ final class ProbeCommand extends IomemSubcommand {
         int width = discovery.candidates().stream().mapToInt(c -> c.name().length()).max().orElse(8);
         for (BackendCandidate c : discovery.candidates()) {
             w.printf("  %-" + width + "s  %-11s  priority %-3d  %s%n", c.name(),
-                    c.available() ? "available" : (c.loaded() ? "unavailable" : "broken"), c.priority(), c.availability().reason());
+                    c.availability().degraded() ? "degraded" : c.available() ? "available" : (c.loaded() ? "unavailable" : "broken"),
+                    c.priority(), c.availability().reason());
         }
         if (platform != null) {
             w.println();

@@ -117,8 +117,9 @@ public final class Arm64Backend extends RuleBasedBackend {
         if (choice.nativeOrdering()) {
             return Availability.available("os.arch " + osArch + ", native access enabled; " + choice.reason());
         }
-        return Availability.available("os.arch " + osArch + ", native access enabled; ORDERING DEGRADED: " + choice.reason()
-                + "; ordered accesses and flushes use the JVM's inner-shareable fences (dmb ish*), not dmb oshld/oshst and dsb st");
+        return Availability.degraded("os.arch " + osArch + ", native access enabled; ORDERING DEGRADED: " + choice.reason()
+                + "; ordered accesses and flushes use the JVM's inner-shareable fences (dmb ish*), not dmb oshld/oshst and dsb st",
+                "ordering: " + choice.reason() + "; the JVM's inner-shareable fences (dmb ish*) stand in for dmb oshld/oshst and dsb st");
     }
 
     /**

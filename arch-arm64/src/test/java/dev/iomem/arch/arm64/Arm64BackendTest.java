@@ -65,6 +65,7 @@ class Arm64BackendTest {
         Availability a = backend.probe();
         assertThat(a.available()).isTrue();
         assertThat(a.reason()).contains("dmb oshld / dmb oshst / dsb st from native stubs").doesNotContain("DEGRADED");
+        assertThat(a.degraded()).isFalse();
         assertThat(backend.nativeBarriers()).isInstanceOf(Arm64Barriers.class);
         assertThat(backend.nativeBarriers()).isSameAs(backend.nativeBarriers());
         assertThat(backend.nativeOrdering()).isTrue();
@@ -82,6 +83,8 @@ class Arm64BackendTest {
         Availability a = backend.probe();
         assertThat(a.available()).isTrue();
         assertThat(a.reason()).contains("ORDERING DEGRADED", "EACCES", "dmb ish");
+        assertThat(a.degraded()).as("the third state, not a string convention").isTrue();
+        assertThat(a.degradation()).hasValueSatisfying(c -> assertThat(c).startsWith("ordering: ").contains("EACCES", "dmb ish"));
         assertThat(backend.nativeBarriers()).isSameAs(InnerShareableBarriers.INSTANCE);
         assertThat(backend.nativeOrdering()).isFalse();
         verify(stubs).unmap(any());
