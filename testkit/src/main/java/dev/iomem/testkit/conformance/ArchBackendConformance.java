@@ -8,6 +8,7 @@ import dev.iomem.api.IoAccessor;
 import dev.iomem.api.MemoryType;
 import dev.iomem.api.BoundaryCrossingException;
 import dev.iomem.api.MisalignedAccessException;
+import dev.iomem.api.ReadOnlyWindowException;
 import dev.iomem.api.OutOfBoundsAccessException;
 import dev.iomem.api.Width;
 import dev.iomem.api.WidthNotAllowedException;
@@ -618,6 +619,27 @@ public abstract class ArchBackendConformance {
                 }
             }
             Assumptions.assumeTrue(any, "the rules have no boundary a scalar could cross");
+        }
+
+        @Test
+        @DisplayName("a write, copy or fill through a window mapped read-only throws ReadOnlyWindowException with no traffic")
+        void readOnlyWindow() {
+            ArchBackend b = backend();
+            for (MemoryType t : memoryTypes()) {
+                BackendUnderTest h = BackendUnderTest.openReadOnly(b, t, windowSize());
+                for (Width w : widths(h.rules)) {
+                    for (boolean ordered : new boolean[]{true, false}) {
+                        expectRefused(h, new Refusal(ScalarAccess.name(w, ordered, true), 0, w.bytes(), ReadOnlyWindowException.class,
+                                () -> ScalarAccess.write(h.accessor, w, ordered, 0, -1L)), ConformanceRule.READ_ONLY_WINDOW);
+                    }
+                }
+                expectRefused(h, new Refusal("copyToIo", 0, 64, ReadOnlyWindowException.class,
+                        () -> h.accessor.copyToIo(MemorySegment.ofArray(new byte[64]), 0)), ConformanceRule.READ_ONLY_WINDOW);
+                expectRefused(h, new Refusal("fillIo", 0, 64, ReadOnlyWindowException.class,
+                        () -> h.accessor.fillIo(0, 64, (byte) 0x5a)), ConformanceRule.READ_ONLY_WINDOW);
+                expectRefused(h, new Refusal("write(offset, width)", 0, 4, ReadOnlyWindowException.class,
+                        () -> h.accessor.write(0, widths(h.rules).getFirst(), 1)), ConformanceRule.READ_ONLY_WINDOW);
+            }
         }
 
         @Test

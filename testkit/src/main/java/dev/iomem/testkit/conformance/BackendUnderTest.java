@@ -44,6 +44,16 @@ final class BackendUnderTest {
         return new BackendUnderTest(backend, rules, device, accessor, label);
     }
 
+    /** The backend's accessor for its own rules of {@code type} over a window mapped read-only. */
+    static BackendUnderTest openReadOnly(ArchBackend backend, MemoryType type, long size) {
+        AccessRules rules = backend.rules(type);
+        SimulatedDevice device = SimulatedDevice.create(rules, size);
+        device.bus().setReadOnly(true);
+        String label = backend.name() + "/" + type + " (read-only window)";
+        IoAccessor accessor = build(label, () -> backend.accessor(device.bus(), type, device.barriers()));
+        return new BackendUnderTest(backend, rules, device, accessor, label);
+    }
+
     /** The backend's accessor for explicit rules (a quirk, say), built with {@code accessor(bus, rules, barriers)}. */
     static BackendUnderTest open(ArchBackend backend, AccessRules rules, long size, String variant) {
         SimulatedDevice device = SimulatedDevice.create(rules, size);

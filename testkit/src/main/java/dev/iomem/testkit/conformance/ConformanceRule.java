@@ -20,6 +20,8 @@ public enum ConformanceRule {
     NO_TRAFFIC_ON_REJECTION("no-traffic-on-rejection", "a refused access throws before any bus transaction or barrier (no partial effect)"),
     /** A refused access throws the contracted exception. */
     REJECTION_TYPE("rejection-type", "a refused access throws the IoAccessException subtype the IoAccessor contract names"),
+    /** A write through a read-only window is refused. */
+    READ_ONLY_WINDOW("read-only-window", "a write, copy or fill through a window mapped read-only throws ReadOnlyWindowException before any transaction or barrier"),
     /** Copies and fills issue only the right kind of transaction. */
     ACCESS_KIND("access-kind", "copyToIo and fillIo only store, copyFromIo only loads, and none of them calls a barrier"),
     /** Copies and fills stay inside their range. */

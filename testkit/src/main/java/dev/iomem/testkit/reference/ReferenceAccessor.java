@@ -7,6 +7,7 @@ import dev.iomem.api.MemoryType;
 import dev.iomem.api.BoundaryCrossingException;
 import dev.iomem.api.MisalignedAccessException;
 import dev.iomem.api.OutOfBoundsAccessException;
+import dev.iomem.api.ReadOnlyWindowException;
 import dev.iomem.api.Width;
 import dev.iomem.api.WidthNotAllowedException;
 import dev.iomem.spi.Barriers;
@@ -182,12 +183,14 @@ public final class ReferenceAccessor implements IoAccessor {
     public void copyToIo(MemorySegment src, long ioOffset) {
         Objects.requireNonNull(src, "src");
         checkRange("copyToIo", ioOffset, src.byteSize());
+        checkWritable("copyToIo", ioOffset, src.byteSize());
         store(ReferenceCopyModel.copyToIo(rules, base + ioOffset, src.byteSize()), base + ioOffset, src);
     }
 
     @Override
     public void fillIo(long ioOffset, long length, byte value) {
         checkRange("fillIo", ioOffset, length);
+        checkWritable("fillIo", ioOffset, length);
         // A fill is the copy of a filled buffer (zpci_memset_io); one access's worth is enough.
         byte[] pattern = new byte[Math.max(Width.LONG.bytes(), rules.blockStore().map(b -> b.maxBytes()).orElse(0))];
         java.util.Arrays.fill(pattern, value);
@@ -255,11 +258,20 @@ public final class ReferenceAccessor implements IoAccessor {
     }
 
     private void write(long offset, Width width, long value, boolean ordered) {
-        checkScalar(ordered ? "write" : "relaxed write", offset, width);
+        String what = ordered ? "write" : "relaxed write";
+        checkScalar(what, offset, width);
+        checkWritable(what + width.bits(), offset, width.bytes());
         if (ordered) {
             barriers.beforeOrderedWrite();
         }
         bus.store(base + offset, width, value & width.mask());
+    }
+
+    /** A window mapped read-only takes no write, before any barrier or transaction. */
+    private void checkWritable(String what, long offset, long length) {
+        if (bus.isReadOnly()) {
+            throw new ReadOnlyWindowException(what, offset, length);
+        }
     }
 
     private void checkScalar(String what, long offset, Width width) {

@@ -100,6 +100,31 @@ public final class SimulatedBus implements IoBus {
         return memory.length;
     }
 
+    /** Whether the window is simulated as mapped read-only (guarded by this). */
+    private boolean readOnly;
+
+    /**
+     * Simulates a window mapped read-only, as {@code iomem peek} maps one: {@link #isReadOnly()}
+     * says so, and every store or block store that still reaches the bus is a fault (a write
+     * through a read-only mapping is SIGSEGV on real hardware).
+     *
+     * @param value whether the window is read-only
+     */
+    public synchronized void setReadOnly(boolean value) {
+        readOnly = value;
+    }
+
+    @Override
+    public synchronized boolean isReadOnly() {
+        return readOnly;
+    }
+
+    private void checkWritable(AccessKind kind, long offset, long size) {
+        if (readOnly) {
+            throw fault("read-only-window", kind, offset, size, "a write reached a window mapped read-only");
+        }
+    }
+
     @Override
     public synchronized long load(long offset, Width width) {
         Objects.requireNonNull(width, "width");
@@ -120,6 +145,7 @@ public final class SimulatedBus implements IoBus {
     public synchronized void store(long offset, Width width, long value) {
         Objects.requireNonNull(width, "width");
         checkScalar(AccessKind.STORE, offset, width);
+        checkWritable(AccessKind.STORE, offset, width.bytes());
         long v = value & width.mask();
         for (int i = 0; i < width.bytes(); i++) {
             storeByte((int) offset + i, (byte) (v >>> (8 * i)));
@@ -137,6 +163,7 @@ public final class SimulatedBus implements IoBus {
         Objects.requireNonNull(src, "src");
         long len = src.byteSize();
         checkOpen(AccessKind.STORE_BLOCK, offset, len);
+        checkWritable(AccessKind.STORE_BLOCK, offset, len);
         if (rules.blockStore().isEmpty()) {
             throw fault("block-store-limits", AccessKind.STORE_BLOCK, offset, len,
                     "there is no block store on " + describeRules() + " hardware");
