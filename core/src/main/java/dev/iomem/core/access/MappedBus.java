@@ -223,6 +223,17 @@ public final class MappedBus implements IoBus {
         };
     }
 
+    /**
+     * The 32-bit case of {@link #relaxedLoad}: one opaque load at offset 0 of {@code s}.
+     *
+     * @param s the register's own 4 bytes of a window, aligned
+     * @return the value
+     * @throws IllegalStateException if the window's accessor has closed
+     */
+    public static int relaxedLoad32(MemorySegment s) {
+        return (int) INT.getOpaque(s, 0L);
+    }
+
     static byte aligned8(MemorySegment s, long offset) {
         if (FENCED_PLAIN_ACCESSES) {
             VarHandle.loadLoadFence();

@@ -18,13 +18,15 @@ import dev.iomem.api.regs.RegisterSpec;
  */
 record BoundRegister(String name, RegisterSpec spec, IoAccessor io, long offset, int bytes, long mask,
                      boolean readable, boolean writable, boolean updatable, AccessKind kind, BoundField[] fields,
-                     MemorySegment direct)
+                     MemorySegment direct, MemorySegment direct32)
         implements Register {
 
     /**
      * @param direct the accessor's {@linkplain RuleDrivenAccessor#relaxedReadWindow() relaxed-read
      *               window}, or {@code null}; used only for a readable register whose address is
-     *               aligned to its width (bind has checked the width against the accessor's rules)
+     *               aligned to its width (bind has checked the width against the accessor's rules),
+     *               kept as the register's own slice in {@code direct32} for a 32-bit register and
+     *               in {@code direct} for the others
      */
     static BoundRegister of(String name, RegisterSpec spec, IoAccessor io, long offset, MemorySegment direct) {
         AccessKind k = spec.access();
@@ -34,8 +36,9 @@ record BoundRegister(String name, RegisterSpec spec, IoAccessor io, long offset,
         MemorySegment d = direct != null && k.readable() && ((direct.address() + offset) & (bytes - 1)) == 0
                 && offset >= 0 && offset <= direct.byteSize() - bytes ? direct.asSlice(offset, bytes) : null;
         BoundField[] fs = new BoundField[spec.fields().size()];
+        // The common 32-bit register gets a field of its own, so its read needs no width switch.
         BoundRegister r = new BoundRegister(name, spec, io, offset, bytes, spec.width().mask(),
-                k.readable(), k.writable(), k.updatable(), k, fs, d);
+                k.readable(), k.writable(), k.updatable(), k, fs, bytes == 4 ? null : d, bytes == 4 ? d : null);
         for (int i = 0; i < fs.length; i++) {
             FieldSpec f = spec.fields().get(i);
             fs[i] = new BoundField(r, f, f.lsb(), f.valueMask(), f.mask());
@@ -58,7 +61,15 @@ record BoundRegister(String name, RegisterSpec spec, IoAccessor io, long offset,
 
     @Override
     public long readRelaxed() {
-        MemorySegment d = direct; // set only for a readable register
+        MemorySegment d32 = direct32; // set only for a readable 32-bit register
+        if (d32 != null) {
+            try {
+                return MappedBus.relaxedLoad32(d32) & 0xffff_ffffL;
+            } catch (IllegalStateException closed) {
+                throw new AccessorClosedException("readRelaxed of register " + name, offset, bytes);
+            }
+        }
+        MemorySegment d = direct; // set only for another readable register
         if (d != null) {
             // The accessor's own relaxed fast path, without re-checking what bind checked once.
             try {
