@@ -28,8 +28,9 @@ import java.util.Objects;
  * {@link AccessRules} before any bus traffic, adds the architecture's barriers to ordered
  * accesses, and runs copies and fills as {@link CopyPlanner} plans them.
  *
- * <p>Each instance is a window {@code [base, base + size)} of one bus; slices share the bus and
- * a root whose close closes them all. The scalar paths allocate nothing.
+ * <p>Each instance is a window {@code [base, base + size)} of one bus; slices share the bus, and
+ * closing an accessor closes every slice made from it, and theirs. The scalar paths allocate
+ * nothing.
  *
  * <p>Over a {@link MappedBus}, a scalar of an allowed width goes straight to this accessor's
  * slice of the mapping, whose FFM checks (bounds, the mapping arena's liveness) are part of the
@@ -53,41 +54,9 @@ public final class RuleDrivenAccessor implements IoAccessor {
     private static final String[] READ_NAMES = {"read8", "read16", "read32", "read64"};
     private static final String[] WRITE_NAMES = {"write8", "write16", "write32", "write64"};
 
-    /**
-     * Shared by a root accessor and all its slices: the closed flag, and the slices whose fast
-     * windows the root's close must drop (weakly held, so short-lived slices are not kept).
-     */
-    private static final class Root {
-        volatile boolean closed;
-        private final List<WeakReference<RuleDrivenAccessor>> slices = new ArrayList<>();
-
-        /** Registers a new slice; returns false if the root closed meanwhile. */
-        synchronized boolean register(RuleDrivenAccessor slice) {
-            if (closed) {
-                return false;
-            }
-            slices.removeIf(r -> r.get() == null);
-            slices.add(new WeakReference<>(slice));
-            return true;
-        }
-
-        /** Marks the root closed and drops every live slice's windows. */
-        synchronized void close() {
-            closed = true;
-            for (WeakReference<RuleDrivenAccessor> r : slices) {
-                RuleDrivenAccessor a = r.get();
-                if (a != null) {
-                    a.dropWindows();
-                }
-            }
-            slices.clear();
-        }
-    }
-
     private final IoBus bus;
     private final AccessRules rules;
     private final Barriers barriers;
-    private final Root root;
     /** Slices made from this accessor, closed when it closes (weakly held; guarded by this). */
     private final List<WeakReference<RuleDrivenAccessor>> children = new ArrayList<>();
     private final long base;
@@ -161,11 +130,10 @@ public final class RuleDrivenAccessor implements IoAccessor {
     private MemorySegment nativeReads;
     private MemorySegment nativeWrites;
 
-    private RuleDrivenAccessor(IoBus bus, AccessRules rules, Barriers barriers, Root root, long base, long size, boolean isRoot) {
+    private RuleDrivenAccessor(IoBus bus, AccessRules rules, Barriers barriers, long base, long size, boolean isRoot) {
         this.bus = bus;
         this.rules = rules;
         this.barriers = barriers;
-        this.root = root;
         this.base = base;
         this.size = size;
         this.copyWidth = rules.maxCopyWidth().bytes();
@@ -224,7 +192,7 @@ public final class RuleDrivenAccessor implements IoAccessor {
                         + " bytes but the bus allows " + bus.blockStoreLimit());
             }
         });
-        return new RuleDrivenAccessor(bus, rules, barriers, new Root(), 0, bus.size(), true);
+        return new RuleDrivenAccessor(bus, rules, barriers, 0, bus.size(), true);
     }
 
     @Override
@@ -245,7 +213,7 @@ public final class RuleDrivenAccessor implements IoAccessor {
     // ---- validation: everything is checked before the bus sees anything ----
 
     private void checkOpen(String what, long offset, long length) {
-        if (closed || root.closed) {
+        if (closed) {
             throw new AccessorClosedException(what, offset, length);
         }
     }
@@ -268,7 +236,7 @@ public final class RuleDrivenAccessor implements IoAccessor {
                 | ((long) (allowedWidths & widthBit) - 1)
                 | -(at & alignMask & (n - 1))
                 | -((at ^ (at + n - 1)) & crossMask);
-        if (bad < 0 || closed || root.closed) {
+        if (bad < 0 || closed) {
             throw refusal(offset, w, what);
         }
         return at;
@@ -848,9 +816,9 @@ public final class RuleDrivenAccessor implements IoAccessor {
     @Override
     public IoAccessor slice(long offset, long size) {
         long at = range(offset, size, "slice");
-        RuleDrivenAccessor slice = new RuleDrivenAccessor(bus, rules, barriers, root, at, size, false);
-        if (!root.register(slice) || !adopt(slice)) {
-            // The root or this slice closed after range() checked it: the slice is born closed.
+        RuleDrivenAccessor slice = new RuleDrivenAccessor(bus, rules, barriers, at, size, false);
+        if (!adopt(slice)) {
+            // This accessor closed after range() checked it: the slice is born closed.
             slice.closed = true;
             slice.dropWindows();
         }
@@ -880,7 +848,7 @@ public final class RuleDrivenAccessor implements IoAccessor {
 
     /**
      * {@return this accessor's window as a segment whose lifetime ends when the accessor closes
-     * (or its root does), for register handles' relaxed reads; {@code null} where a relaxed read
+     * (or an accessor it was sliced from does), for register handles' relaxed reads; {@code null} where a relaxed read
      * here is not one plain access of a mapped window (a bus other than {@link MappedBus}, a
      * boundary rule), where this accessor is closed, or where {@code dev.iomem.core} has no native
      * access}
@@ -904,7 +872,7 @@ public final class RuleDrivenAccessor implements IoAccessor {
 
     @Override
     public boolean isClosed() {
-        return closed || root.closed;
+        return closed;
     }
 
     /** Records a slice of this accessor, closed with it; false if this accessor has closed. */
@@ -935,12 +903,11 @@ public final class RuleDrivenAccessor implements IoAccessor {
             }
             children.clear();
         }
-        // A slice of a slice closes with every ancestor, not only with the root.
+        // Every slice made from this accessor closes with it, and theirs with them.
         for (RuleDrivenAccessor k : kids) {
             k.close();
         }
         if (isRoot) {
-            root.close();
             bus.close();
         }
     }
