@@ -19,8 +19,8 @@ public final class AccessRules {
     private final MemoryType memoryType;
     private final Set<Width> scalarWidths;
     private final boolean naturalAlignment;
-    private final CopyStyle copyStyle;
-    private final Width maxCopyWidth;
+    private final CopyAlgorithm copyAlgorithm;
+    private final RelaxedOrdering relaxedOrdering;
     private final BlockStoreLimits blockStore;
     private final long boundary;
     private final ByteOrder cpuByteOrder;
@@ -31,8 +31,8 @@ public final class AccessRules {
         this.memoryType = b.memoryType;
         this.scalarWidths = Set.copyOf(b.scalarWidths);
         this.naturalAlignment = b.naturalAlignment;
-        this.copyStyle = b.copyStyle;
-        this.maxCopyWidth = b.maxCopyWidth;
+        this.copyAlgorithm = b.copyAlgorithm;
+        this.relaxedOrdering = b.relaxedOrdering;
         this.blockStore = b.blockStore;
         this.boundary = b.boundary;
         this.cpuByteOrder = b.cpuByteOrder;
@@ -55,8 +55,8 @@ public final class AccessRules {
         Builder b = new Builder(name, memoryType);
         b.scalarWidths = EnumSet.copyOf(scalarWidths);
         b.naturalAlignment = naturalAlignment;
-        b.copyStyle = copyStyle;
-        b.maxCopyWidth = maxCopyWidth;
+        b.copyAlgorithm = copyAlgorithm;
+        b.relaxedOrdering = relaxedOrdering;
         b.blockStore = blockStore;
         b.boundary = boundary;
         b.cpuByteOrder = cpuByteOrder;
@@ -83,11 +83,14 @@ public final class AccessRules {
     /** {@return whether every access must be naturally aligned (its offset a multiple of its width)} */
     public boolean naturalAlignment() { return naturalAlignment; }
 
-    /** {@return how copies and fills are split into device accesses} */
-    public CopyStyle copyStyle() { return copyStyle; }
+    /** {@return how copies and fills are split into device accesses, and their fences} */
+    public CopyAlgorithm copyAlgorithm() { return copyAlgorithm; }
 
-    /** {@return the widest single access a copy or fill may use (block stores aside)} */
-    public Width maxCopyWidth() { return maxCopyWidth; }
+    /** {@return the widest single access a copy or fill may use (block stores aside): the algorithm's body width} */
+    public Width maxCopyWidth() { return copyAlgorithm.body(); }
+
+    /** {@return whether relaxed accesses call the ordering hooks ({@link RelaxedOrdering#ORDERED}) or none} */
+    public RelaxedOrdering relaxedOrdering() { return relaxedOrdering; }
 
     /** {@return the block-store limits, if this architecture has block stores} */
     public Optional<BlockStoreLimits> blockStore() { return Optional.ofNullable(blockStore); }
@@ -121,9 +124,9 @@ public final class AccessRules {
             throw new IllegalArgumentException("quirk " + quirk.name() + " would widen rules " + name
                     + ": it allows widths " + extra + " that " + name + " forbids");
         }
-        if (quirk.maxCopyWidth().compareTo(maxCopyWidth) > 0) {
+        if (quirk.maxCopyWidth().compareTo(maxCopyWidth()) > 0) {
             throw new IllegalArgumentException("quirk " + quirk.name() + " would widen rules " + name
-                    + ": copy width " + quirk.maxCopyWidth() + " is wider than " + maxCopyWidth);
+                    + ": copy width " + quirk.maxCopyWidth() + " is wider than " + maxCopyWidth());
         }
         EnumSet<Width> widths = EnumSet.copyOf(quirk.scalarWidths());
         Width copy = quirk.maxCopyWidth();
@@ -145,20 +148,21 @@ public final class AccessRules {
     public boolean equals(Object o) {
         return o instanceof AccessRules r && r.name.equals(name) && r.memoryType == memoryType
                 && r.scalarWidths.equals(scalarWidths) && r.naturalAlignment == naturalAlignment
-                && r.copyStyle == copyStyle && r.maxCopyWidth == maxCopyWidth
+                && r.copyAlgorithm.equals(copyAlgorithm) && r.relaxedOrdering == relaxedOrdering
                 && Objects.equals(r.blockStore, blockStore) && r.boundary == boundary
                 && r.cpuByteOrder.equals(cpuByteOrder) && r.quirks.equals(quirks);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, memoryType, scalarWidths, naturalAlignment, copyStyle, maxCopyWidth, blockStore, boundary, quirks);
+        return Objects.hash(name, memoryType, scalarWidths, naturalAlignment, copyAlgorithm, relaxedOrdering, blockStore, boundary, quirks);
     }
 
     @Override
     public String toString() {
         return name + "/" + memoryType + "{widths=" + EnumSet.copyOf(scalarWidths)
-                + ", naturalAlignment=" + naturalAlignment + ", copy=" + copyStyle + " up to " + maxCopyWidth
+                + ", naturalAlignment=" + naturalAlignment + ", copy=" + copyAlgorithm
+                + (relaxedOrdering == RelaxedOrdering.ORDERED ? ", relaxed accesses ordered" : "")
                 + (blockStore != null ? ", blockStore=" + blockStore : "")
                 + (boundary != 0 ? ", boundary=" + boundary : "")
                 + ", cpu=" + cpuByteOrder + (quirks.isEmpty() ? "" : ", quirks=" + quirks) + "}";
@@ -166,16 +170,16 @@ public final class AccessRules {
 
     /**
      * Builds {@link AccessRules}. Defaults: all four widths, natural alignment required,
-     * {@link CopyStyle#BYTE_EDGES} up to {@link Width#LONG}, no block store, no boundary,
-     * little-endian CPU.
+     * {@link CopyAlgorithm#GENERIC}, {@link RelaxedOrdering#UNORDERED}, no block store, no
+     * boundary, little-endian CPU.
      */
     public static final class Builder {
         private final String name;
         private final MemoryType memoryType;
         private EnumSet<Width> scalarWidths = EnumSet.allOf(Width.class);
         private boolean naturalAlignment = true;
-        private CopyStyle copyStyle = CopyStyle.BYTE_EDGES;
-        private Width maxCopyWidth = Width.LONG;
+        private CopyAlgorithm copyAlgorithm = CopyAlgorithm.GENERIC;
+        private RelaxedOrdering relaxedOrdering = RelaxedOrdering.UNORDERED;
         private BlockStoreLimits blockStore;
         private long boundary;
         private ByteOrder cpuByteOrder = ByteOrder.LITTLE_ENDIAN;
@@ -213,27 +217,38 @@ public final class AccessRules {
         }
 
         /**
-         * Sets the copy style and the widest copy access.
+         * Sets the copy algorithm.
          *
-         * @param style        how copies are split
-         * @param maxCopyWidth the widest access of a copy
+         * @param algorithm how copies and fills are split, and their fences
          * @return this builder
-         * @throws NullPointerException if an argument is {@code null}
+         * @throws NullPointerException if {@code algorithm} is {@code null}
          */
-        public Builder copy(CopyStyle style, Width maxCopyWidth) {
-            this.copyStyle = Objects.requireNonNull(style, "style");
-            this.maxCopyWidth = Objects.requireNonNull(maxCopyWidth, "maxCopyWidth");
+        public Builder copy(CopyAlgorithm algorithm) {
+            this.copyAlgorithm = Objects.requireNonNull(algorithm, "algorithm");
             return this;
         }
 
         /**
-         * Sets the widest copy access.
+         * Narrows (or widens) the copy algorithm's body, the widest copy access.
          *
          * @param width the widest access of a copy
          * @return this builder
+         * @throws NullPointerException if {@code width} is {@code null}
          */
         public Builder maxCopyWidth(Width width) {
-            this.maxCopyWidth = Objects.requireNonNull(width, "width");
+            this.copyAlgorithm = copyAlgorithm.withBody(Objects.requireNonNull(width, "width"));
+            return this;
+        }
+
+        /**
+         * Sets what relaxed accesses are.
+         *
+         * @param ordering {@link RelaxedOrdering#ORDERED} if relaxed accesses call the ordering hooks
+         * @return this builder
+         * @throws NullPointerException if {@code ordering} is {@code null}
+         */
+        public Builder relaxedOrdering(RelaxedOrdering ordering) {
+            this.relaxedOrdering = Objects.requireNonNull(ordering, "ordering");
             return this;
         }
 
@@ -279,10 +294,10 @@ public final class AccessRules {
          *
          * @throws IllegalStateException if the rules are not self-consistent: the copy width is
          *                               not an allowed scalar width, the boundary is smaller than
-         *                               the copy width or a block store, or a
-         *                               {@link CopyStyle#BLOCK_CHUNKS} style has no boundary
+         *                               the copy width or a block store
          */
         public AccessRules build() {
+            Width maxCopyWidth = copyAlgorithm.body();
             if (!scalarWidths.contains(maxCopyWidth)) {
                 throw new IllegalStateException("rules " + name + ": copy width " + maxCopyWidth + " is not an allowed scalar width " + scalarWidths);
             }
@@ -291,9 +306,6 @@ public final class AccessRules {
             }
             if (blockStore != null && boundary != 0 && blockStore.maxBytes() > boundary) {
                 throw new IllegalStateException("rules " + name + ": block store of " + blockStore.maxBytes() + " bytes exceeds boundary " + boundary);
-            }
-            if (copyStyle == CopyStyle.BLOCK_CHUNKS && boundary == 0) {
-                throw new IllegalStateException("rules " + name + ": BLOCK_CHUNKS needs a boundary");
             }
             return new AccessRules(this);
         }

@@ -5,11 +5,11 @@ enum NoBarriers implements Barriers {
     INSTANCE;
 
     @Override
-    public void beforeOrderedWrite() {
+    public void afterRead(long value) {
     }
 
     @Override
-    public void afterOrderedRead() {
+    public void beforeWrite() {
     }
 
     @Override

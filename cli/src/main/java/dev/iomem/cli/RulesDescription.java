@@ -23,8 +23,13 @@ final class RulesDescription {
         m.put("memoryType", r.memoryType().name());
         m.put("scalarWidths", r.scalarWidths().stream().sorted().map(Width::bytes).toList());
         m.put("naturalAlignment", r.naturalAlignment());
-        m.put("copyStyle", r.copyStyle().name());
+        m.put("copyAlgorithm", r.copyAlgorithm().name());
+        m.put("copyHead", r.copyAlgorithm().head().name());
         m.put("maxCopyWidth", r.maxCopyWidth().bytes());
+        m.put("copyTail", r.copyAlgorithm().tail().name());
+        m.put("copyAlignsRamSide", r.copyAlgorithm().alignsRamSide());
+        m.put("copyFences", r.copyAlgorithm().fences().stream().map(Enum::name).sorted().toList());
+        m.put("relaxedOrdering", r.relaxedOrdering().name());
         m.put("blockStore", r.blockStore().map(b -> (Object) Map.of("maxBytes", b.maxBytes(), "multipleOf", b.multipleOf(), "alignment", b.alignment())).orElse(null));
         m.put("boundary", r.boundary());
         m.put("cpuByteOrder", r.cpuByteOrder().toString());
@@ -41,7 +46,12 @@ final class RulesDescription {
         StringBuilder sb = new StringBuilder();
         sb.append("widths ").append(String.join(",", r.scalarWidths().stream().sorted().map(w -> String.valueOf(w.bytes())).toList()));
         sb.append(r.naturalAlignment() ? ", natural alignment" : ", any alignment");
-        sb.append(", copy ").append(r.copyStyle()).append(" up to ").append(r.maxCopyWidth().bytes()).append(" B");
+        sb.append(", copy ").append(r.copyAlgorithm().name()).append(" (").append(r.copyAlgorithm().head().name().toLowerCase())
+                .append(" head, ").append(r.maxCopyWidth().bytes()).append(" B body, ").append(r.copyAlgorithm().tail().name().toLowerCase())
+                .append(" tail").append(r.copyAlgorithm().fences().isEmpty() ? "" : ", fences " + r.copyAlgorithm().fences()).append(")");
+        if (r.relaxedOrdering() == dev.iomem.api.RelaxedOrdering.ORDERED) {
+            sb.append(", relaxed accesses ordered");
+        }
         r.blockStore().ifPresent(b -> sb.append(", block store <= ").append(b.maxBytes()).append(" B (x").append(b.multipleOf())
                 .append(", ").append(b.alignment()).append("-aligned)"));
         if (r.boundary() != 0) {

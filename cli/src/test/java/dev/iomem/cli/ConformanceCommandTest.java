@@ -93,7 +93,7 @@ class ConformanceCommandTest {
                     public int priority() { return 1; }
                     public Availability probe() { return Availability.unavailable("simulation only"); }
                     public AccessRules rules(MemoryType t) {
-                        return AccessRules.builder("%2$s", t).naturalAlignment(true).copy(CopyStyle.BYTE_EDGES, Width.LONG).build();
+                        return AccessRules.builder("%2$s", t).naturalAlignment(true).copy(CopyAlgorithm.GENERIC).build();
                     }
                     public Barriers nativeBarriers() { return Barriers.none(); }
                     public IoBus openBus(MappedRegion r) { throw new IllegalStateException("no hardware"); }

@@ -51,13 +51,13 @@ class TraceCommandTest {
     }
 
     @Test
-    @DisplayName("arm64 ordered accesses carry their barrier, without an offset; relaxed ones none")
+    @DisplayName("arm64 ordered accesses carry their hooks (before and after), without an offset; relaxed ones none")
     void barriers() {
         CliRun w = CliRun.inProcess("trace", "--backend", "aarch64", "--op", "write", "--offset", "8", "--width", "4", "--json");
         assertThat(w.exit()).as(w.err()).isZero();
-        assertThat(w.out()).contains("\"accesses\":[{\"kind\":\"barrier-before-write\"}," + store(8, 4) + "]");
+        assertThat(w.out()).contains("\"accesses\":[{\"kind\":\"barrier-before-write\"}," + store(8, 4) + ",{\"kind\":\"barrier-after-write\"}]");
         CliRun rd = CliRun.inProcess("trace", "--backend", "aarch64", "--op", "read", "--offset", "8", "--width", "8", "--json");
-        assertThat(rd.out()).contains("\"accesses\":[" + load(8, 8) + ",{\"kind\":\"barrier-after-read\"}]");
+        assertThat(rd.out()).contains("\"accesses\":[{\"kind\":\"barrier-before-read\"}," + load(8, 8) + ",{\"kind\":\"barrier-after-read\"}]");
         CliRun relaxed = CliRun.inProcess("trace", "--backend", "aarch64", "--op", "read-relaxed", "--offset", "8", "--width", "2", "--json");
         assertThat(relaxed.out()).contains("\"accesses\":[" + load(8, 2) + "]");
         CliRun wr = CliRun.inProcess("trace", "--backend", "aarch64", "--op", "write-relaxed", "--offset", "16", "--width", "1", "--json");

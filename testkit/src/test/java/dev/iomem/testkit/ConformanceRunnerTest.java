@@ -38,7 +38,7 @@ class ConformanceRunnerTest {
                 .extracting(TestOutcome::message).containsExactlyInAnyOrder(
                         "Assumption failed: the rules do not demand natural alignment",
                         "Assumption failed: the rules have no boundary a scalar could cross");
-        assertThat(progress.toString()).contains("conformance of ref-s390x", "PASS  Barriers > an ordered write", "PASSED: ");
+        assertThat(progress.toString()).contains("conformance of ref-s390x", "PASS  Ordering hooks > an ordered write", "PASSED: ");
         for (String b : List.of("ref-x86_64", "ref-aarch64", "ref-s390x")) {
             Path xml = dir.resolve("TEST-iomem-conformance-" + b + ".xml");
             assertThat(xml).exists();
@@ -64,7 +64,7 @@ class ConformanceRunnerTest {
         ConformanceReport report = ConformanceRunner.builder().reportDirectory(dir).build().run(List.of(broken));
         assertThat(report.passed()).isFalse();
         assertThat(report.failures()).singleElement().satisfies(o -> {
-            assertThat(o.fullName()).isEqualTo("Barriers > flushWrites calls the flush barrier once and issues no transaction");
+            assertThat(o.fullName()).isEqualTo("Ordering hooks > flushWrites calls the flush barrier once and issues no transaction");
             assertThat(o.message()).startsWith("[flush]");
         });
         assertThat(Files.readString(dir.resolve("conformance-summary.md"))).contains("**FAILED**", "## Failures", "[flush]");
@@ -85,7 +85,7 @@ class ConformanceRunnerTest {
             }
         });
         ConformanceReport report = ConformanceRunner.builder().testTimeout(java.time.Duration.ofMillis(500)).build().run(List.of(hanging));
-        assertThat(report.failures()).extracting(TestOutcome::fullName).contains("Barriers > flushWrites calls the flush barrier once and issues no transaction");
+        assertThat(report.failures()).extracting(TestOutcome::fullName).contains("Ordering hooks > flushWrites calls the flush barrier once and issues no transaction");
         assertThat(report.count(TestOutcome.Status.PASSED)).isGreaterThan(25);
         assertThatThrownBy(() -> ConformanceRunner.builder().testTimeout(java.time.Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
     }

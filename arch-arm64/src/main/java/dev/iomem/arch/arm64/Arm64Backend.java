@@ -4,9 +4,8 @@ import dev.iomem.core.stubs.ExecutableStubs;
 import dev.iomem.core.stubs.NativeExecutableStubs;
 import dev.iomem.api.AccessRules;
 import dev.iomem.api.Availability;
-import dev.iomem.api.CopyStyle;
+import dev.iomem.api.CopyAlgorithm;
 import dev.iomem.api.MemoryType;
-import dev.iomem.api.Width;
 import dev.iomem.core.NativeAccess;
 import dev.iomem.core.access.MappedBus;
 import dev.iomem.core.access.RuleBasedBackend;
@@ -134,7 +133,7 @@ public final class Arm64Backend extends RuleBasedBackend {
     public AccessRules rules(MemoryType type) {
         return AccessRules.builder(NAME, Objects.requireNonNull(type, "type"))
                 .naturalAlignment(true)
-                .copy(CopyStyle.BYTE_EDGES, Width.LONG)
+                .copy(CopyAlgorithm.GENERIC)
                 .build();
     }
 

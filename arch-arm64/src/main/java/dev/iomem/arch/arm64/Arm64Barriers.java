@@ -19,11 +19,11 @@ import java.util.Objects;
  * <p>Built and verified (bytes, protection, calls) on x86-64 with the native pieces mocked; the
  * stubs themselves have not been executed on arm64 hardware.
  *
- * @param afterOrderedReadStub   the {@code dmb oshld; ret} downcall, of type {@code ()void}
- * @param beforeOrderedWriteStub the {@code dmb oshst; ret} downcall, of type {@code ()void}
+ * @param afterReadStub   the {@code dmb oshld; ret} downcall, of type {@code ()void}
+ * @param beforeWriteStub the {@code dmb oshst; ret} downcall, of type {@code ()void}
  * @param flushWritesStub        the {@code dsb st; ret} downcall, of type {@code ()void}
  */
-record Arm64Barriers(MethodHandle afterOrderedReadStub, MethodHandle beforeOrderedWriteStub,
+record Arm64Barriers(MethodHandle afterReadStub, MethodHandle beforeWriteStub,
                      MethodHandle flushWritesStub) implements Barriers {
 
     /** The length of the mapping that holds the three stubs: one page, the smallest mapping. */
@@ -40,8 +40,8 @@ record Arm64Barriers(MethodHandle afterOrderedReadStub, MethodHandle beforeOrder
      * @throws NullPointerException if a handle is {@code null}
      */
     Arm64Barriers {
-        Objects.requireNonNull(afterOrderedReadStub, "afterOrderedReadStub");
-        Objects.requireNonNull(beforeOrderedWriteStub, "beforeOrderedWriteStub");
+        Objects.requireNonNull(afterReadStub, "afterReadStub");
+        Objects.requireNonNull(beforeWriteStub, "beforeWriteStub");
         Objects.requireNonNull(flushWritesStub, "flushWritesStub");
     }
 
@@ -61,13 +61,13 @@ record Arm64Barriers(MethodHandle afterOrderedReadStub, MethodHandle beforeOrder
 
 
     @Override
-    public void beforeOrderedWrite() {
-        call(beforeOrderedWriteStub);
+    public void beforeWrite() {
+        call(beforeWriteStub);
     }
 
     @Override
-    public void afterOrderedRead() {
-        call(afterOrderedReadStub);
+    public void afterRead(long value) {
+        call(afterReadStub);
     }
 
     @Override

@@ -22,12 +22,12 @@ enum InnerShareableBarriers implements Barriers {
     INSTANCE;
 
     @Override
-    public void beforeOrderedWrite() {
+    public void beforeWrite() {
         VarHandle.releaseFence(); // dmb ish on aarch64, where dmb oshst is wanted
     }
 
     @Override
-    public void afterOrderedRead() {
+    public void afterRead(long value) {
         VarHandle.acquireFence(); // dmb ishld on aarch64, where dmb oshld is wanted
     }
 

@@ -48,8 +48,8 @@ class Arm64BackendTest {
         Arm64Backend backend = new Arm64Backend("amd64", factory);
         assertThat(backend.probe()).isEqualTo(Availability.unavailable("os.arch is amd64, not aarch64"));
         Barriers barriers = backend.nativeBarriers();
-        barriers.beforeOrderedWrite();
-        barriers.afterOrderedRead();
+        barriers.beforeWrite();
+        barriers.afterRead(0);
         barriers.flushWrites();
         assertThat(barriers).isSameAs(InnerShareableBarriers.INSTANCE);
         assertThat(backend.nativeOrdering()).isFalse();

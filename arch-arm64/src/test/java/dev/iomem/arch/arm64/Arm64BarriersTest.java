@@ -96,10 +96,10 @@ class Arm64BarriersTest {
     @DisplayName("each barrier call runs its own stub exactly once, and no other")
     void oneCallPerBarrier() {
         Arm64Barriers barriers = Arm64Barriers.create(stubs);
-        barriers.afterOrderedRead();
+        barriers.afterRead(0);
         verify(afterRead, times(1)).run();
         verifyNoInteractions(beforeWrite, flush);
-        barriers.beforeOrderedWrite();
+        barriers.beforeWrite();
         verify(beforeWrite, times(1)).run();
         verifyNoInteractions(flush);
         barriers.flushWrites();

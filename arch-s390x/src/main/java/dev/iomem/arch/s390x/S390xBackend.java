@@ -3,9 +3,8 @@ package dev.iomem.arch.s390x;
 import dev.iomem.api.AccessRules;
 import dev.iomem.api.Availability;
 import dev.iomem.api.BlockStoreLimits;
-import dev.iomem.api.CopyStyle;
+import dev.iomem.api.CopyAlgorithm;
 import dev.iomem.api.MemoryType;
-import dev.iomem.api.Width;
 import dev.iomem.core.NativeAccess;
 import dev.iomem.core.access.RuleBasedBackend;
 import dev.iomem.core.linux.Libc;
@@ -129,7 +128,7 @@ public final class S390xBackend extends RuleBasedBackend {
                 // zpci_get_max_io_size() itself issues 8-byte accesses at any offset inside a
                 // page, so the kernel's rule is the 4 KiB boundary, not natural alignment.
                 .naturalAlignment(false)
-                .copy(CopyStyle.BLOCK_CHUNKS, Width.LONG)
+                .copy(CopyAlgorithm.S390X)
                 .blockStore(BLOCK_STORE)
                 .boundary(ZPCI_BOUNDARY)
                 .cpuByteOrder(ByteOrder.BIG_ENDIAN)

@@ -26,12 +26,12 @@ enum ZpciBarriers implements Barriers {
     INSTANCE;
 
     @Override
-    public void beforeOrderedWrite() {
+    public void beforeWrite() {
         VarHandle.releaseFence();
     }
 
     @Override
-    public void afterOrderedRead() {
+    public void afterRead(long value) {
         VarHandle.acquireFence();
     }
 

@@ -92,8 +92,8 @@ class S390xBackendTest {
     void barriers() {
         S390xBackend backend = new S390xBackend();
         assertThat(backend.nativeBarriers()).isSameAs(ZpciBarriers.INSTANCE);
-        backend.nativeBarriers().beforeOrderedWrite();
-        backend.nativeBarriers().afterOrderedRead();
+        backend.nativeBarriers().beforeWrite();
+        backend.nativeBarriers().afterRead(0);
         backend.nativeBarriers().flushWrites();
     }
 }

@@ -2,9 +2,8 @@ package dev.iomem.arch.x86;
 
 import dev.iomem.api.AccessRules;
 import dev.iomem.api.Availability;
-import dev.iomem.api.CopyStyle;
+import dev.iomem.api.CopyAlgorithm;
 import dev.iomem.api.MemoryType;
-import dev.iomem.api.Width;
 import dev.iomem.core.NativeAccess;
 import dev.iomem.core.access.MappedBus;
 import dev.iomem.core.access.RuleBasedBackend;
@@ -97,7 +96,7 @@ public final class X86Backend extends RuleBasedBackend {
     public AccessRules rules(MemoryType type) {
         return AccessRules.builder(NAME, Objects.requireNonNull(type, "type"))
                 .naturalAlignment(false)
-                .copy(CopyStyle.GRADED_EDGES, Width.INT)
+                .copy(CopyAlgorithm.X86)
                 .build();
     }
 

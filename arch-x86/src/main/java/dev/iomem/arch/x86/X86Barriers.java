@@ -16,12 +16,12 @@ enum X86Barriers implements Barriers {
     INSTANCE;
 
     @Override
-    public void beforeOrderedWrite() {
+    public void beforeWrite() {
         VarHandle.releaseFence();
     }
 
     @Override
-    public void afterOrderedRead() {
+    public void afterRead(long value) {
         VarHandle.acquireFence();
     }
 

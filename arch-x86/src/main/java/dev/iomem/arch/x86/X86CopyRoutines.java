@@ -1,7 +1,7 @@
 package dev.iomem.arch.x86;
 
 import dev.iomem.api.AccessRules;
-import dev.iomem.api.CopyStyle;
+import dev.iomem.api.CopyAlgorithm;
 import dev.iomem.api.Width;
 import dev.iomem.core.access.NativeCopyRoutines;
 import dev.iomem.core.stubs.ExecutableStubs;
@@ -261,7 +261,7 @@ final class X86CopyRoutines implements NativeCopyRoutines {
     /** The x86 rules' plan: graded edges, a 4-byte body, any alignment, no boundary or block store. */
     @Override
     public boolean issuesPlanOf(AccessRules rules) {
-        return rules.copyStyle() == CopyStyle.GRADED_EDGES && rules.maxCopyWidth() == Width.INT
+        return rules.copyAlgorithm().equals(CopyAlgorithm.X86)
                 && !rules.naturalAlignment() && rules.boundary() == 0 && rules.blockStore().isEmpty();
     }
 

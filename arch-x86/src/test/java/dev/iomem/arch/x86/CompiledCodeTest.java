@@ -53,6 +53,8 @@ class CompiledCodeTest {
                 "-XX:CompileCommand=quiet",
                 "-XX:CompileCommand=dontinline,dev.iomem.core.access.RuleDrivenAccessor::*",
                 "-XX:CompileCommand=print,dev.iomem.core.access.RuleDrivenAccessor::*",
+                "-XX:CompileCommand=dontinline,dev.iomem.core.access.PlannedCopies::*",
+                "-XX:CompileCommand=print,dev.iomem.core.access.PlannedCopies::*",
                 "-XX:CompileCommand=print,dev.iomem.core.access.MappedBus::*",
                 "-cp", System.getProperty("java.class.path"), CompiledPathWorkload.class.getName(), dir.resolve("bar").toString());
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -62,12 +64,12 @@ class CompiledCodeTest {
         assertThat(p.exitValue()).as(out.length() > 2000 ? out.substring(out.length() - 2000) : out).isZero();
 
         Map<String, byte[]> methods = compiledMethods(out);
-        // The Java copy loops live in javaCopyToIo, javaCopyFromIo and javaFillIo; the public
+        // The Java copy loops live in PlannedCopies's copyToIo, copyFromIo and fillIo; the public
         // methods' native path only calls the routines, whose bytes X86CopyRoutinesDisassemblyTest
         // checks.
         assertThat(methods.keySet()).as("C2 compiled the BAR paths")
-                .anyMatch(m -> m.endsWith("::javaCopyToIo")).anyMatch(m -> m.endsWith("::javaCopyFromIo"))
-                .anyMatch(m -> m.endsWith("::javaFillIo")).anyMatch(m -> m.endsWith("::write32"))
+                .anyMatch(m -> m.endsWith("PlannedCopies::copyToIo")).anyMatch(m -> m.endsWith("PlannedCopies::copyFromIo"))
+                .anyMatch(m -> m.endsWith("PlannedCopies::fillIo")).anyMatch(m -> m.endsWith("::write32"))
                 .anyMatch(m -> m.endsWith("::read32")).anyMatch(m -> m.endsWith("::write64Relaxed"));
         List<String> violations = new ArrayList<>();
         for (Map.Entry<String, byte[]> m : methods.entrySet()) {

@@ -163,6 +163,6 @@ class X86BackendTest {
         var r = new X86Backend().rules(MemoryType.WRITE_COMBINING);
         assertThat(r.naturalAlignment()).isFalse();
         assertThat(r.maxCopyWidth()).isEqualTo(Width.INT);
-        assertThat(r.copyStyle()).isEqualTo(dev.iomem.api.CopyStyle.GRADED_EDGES);
+        assertThat(r.copyAlgorithm()).isEqualTo(dev.iomem.api.CopyAlgorithm.X86);
     }
 }

@@ -150,7 +150,7 @@ class X86CopyRoutinesInterpretedTest {
         }
 
         List<Access> planned = new ArrayList<>();
-        CopyPlanner.plan(RULES, ioOffset, n, op.store, (io, raw, bytes, block) -> {
+        CopyPlanner.plan(RULES, ioOffset, 0, n, op.store, (io, raw, bytes, block) -> {
             assertThat(block).isFalse();
             planned.add(new Access(IO_BASE + io, bytes, op.store));
         });

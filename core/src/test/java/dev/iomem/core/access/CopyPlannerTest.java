@@ -2,7 +2,7 @@ package dev.iomem.core.access;
 
 import dev.iomem.api.AccessRules;
 import dev.iomem.api.BlockStoreLimits;
-import dev.iomem.api.CopyStyle;
+import dev.iomem.api.CopyAlgorithm;
 import dev.iomem.api.MemoryType;
 import dev.iomem.api.Width;
 import org.junit.jupiter.api.DisplayName;
@@ -19,16 +19,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class CopyPlannerTest {
 
     static final AccessRules X86 = AccessRules.builder("x86_64", MemoryType.DEVICE).naturalAlignment(false)
-            .copy(CopyStyle.GRADED_EDGES, Width.INT).build();
+            .copy(CopyAlgorithm.X86).build();
     static final AccessRules ARM64 = AccessRules.builder("aarch64", MemoryType.DEVICE)
-            .copy(CopyStyle.BYTE_EDGES, Width.LONG).build();
+            .copy(CopyAlgorithm.GENERIC).build();
     static final AccessRules S390X = AccessRules.builder("s390x", MemoryType.DEVICE).naturalAlignment(false)
-            .copy(CopyStyle.BLOCK_CHUNKS, Width.LONG).blockStore(new BlockStoreLimits(128, 8, 8))
+            .copy(CopyAlgorithm.S390X).blockStore(new BlockStoreLimits(128, 8, 8))
             .boundary(4096).cpuByteOrder(ByteOrder.BIG_ENDIAN).build();
 
+    static final AccessRules POWERPC = AccessRules.builder("ppc64le", MemoryType.DEVICE)
+            .copy(CopyAlgorithm.POWERPC).relaxedOrdering(dev.iomem.api.RelaxedOrdering.ORDERED).build();
+
     static List<long[]> plan(AccessRules rules, long off, long len, boolean store) {
+        return plan(rules, off, 0, len, store);
+    }
+
+    static List<long[]> plan(AccessRules rules, long off, long ram, long len, boolean store) {
         List<long[]> out = new ArrayList<>();
-        CopyPlanner.plan(rules, off, len, store, (io, raw, bytes, block) -> {
+        CopyPlanner.plan(rules, off, ram, len, store, (io, raw, bytes, block) -> {
             assertThat(raw).isEqualTo(io - off);
             out.add(new long[] {io, bytes, block ? 1 : 0});
         });
@@ -80,6 +87,34 @@ class CopyPlannerTest {
                 same(plan(S390X, off, len, false), KernelCopyModels.zpci(off, len, false), "s390x fromio off=" + off + " len=" + len);
             }
         }
+    }
+
+    @Test
+    @DisplayName("powerpc: every device offset mod 8 x RAM address mod 8 x length 0..200 matches kernel/io.c, fills on the device address alone")
+    void powerpc() {
+        for (int off = 0; off < 8; off++) {
+            for (int ram = 0; ram < 8; ram++) {
+                for (int len = 0; len <= 200; len++) {
+                    List<long[]> expected = KernelCopyModels.powerpc(off, ram, len);
+                    same(plan(POWERPC, off, ram, len, true), expected, "powerpc toio off=" + off + " ram=" + ram + " len=" + len);
+                    same(plan(POWERPC, off, ram, len, false), expected, "powerpc fromio off=" + off + " ram=" + ram + " len=" + len);
+                }
+            }
+            for (int len = 0; len <= 200; len++) {
+                same(plan(POWERPC, off, off, len, true), KernelCopyModels.powerpc(off, off, len), "powerpc memset off=" + off + " len=" + len);
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("the x86, generic and s390x plans do not depend on the RAM address; powerpc's does")
+    void ramSide() {
+        for (int ram = 1; ram < 8; ram++) {
+            same(plan(X86, 3, ram, 100, true), plan(X86, 3, 0, 100, true), "x86 ram=" + ram);
+            same(plan(ARM64, 3, ram, 100, true), plan(ARM64, 3, 0, 100, true), "generic ram=" + ram);
+            same(plan(S390X, 3, ram, 300, true), plan(S390X, 3, 0, 300, true), "s390x ram=" + ram);
+        }
+        assertThat(plan(POWERPC, 0, 1, 16, false)).as("RAM never lines up: bytes throughout").hasSize(16);
     }
 
     @Test

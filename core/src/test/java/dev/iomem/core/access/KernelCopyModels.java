@@ -87,4 +87,50 @@ final class KernelCopyModels {
         }
         return out;
     }
+
+    /**
+     * arch/powerpc/kernel/io.c _memcpy_toio/_memcpy_fromio: bytes while either the device or the
+     * RAM address is not 4-aligned, then u32 while n >= 4, then bytes ("sync" before and after,
+     * and eieio after each load of _memcpy_fromio: see {@link #powerpcFences}). _memset_io is
+     * the same with only the device address tested: pass {@code ram = io}.
+     */
+    static List<long[]> powerpc(long io, long ram, long n) {
+        List<long[]> out = new ArrayList<>();
+        while (n > 0 && (io % 4 != 0 || ram % 4 != 0)) {
+            out.add(new long[] {io, 1, 0});
+            io++;
+            ram++;
+            n--;
+        }
+        while (n >= 4) {
+            out.add(new long[] {io, 4, 0});
+            io += 4;
+            ram += 4;
+            n -= 4;
+        }
+        while (n > 0) {
+            out.add(new long[] {io, 1, 0});
+            io++;
+            ram++;
+            n--;
+        }
+        return out;
+    }
+
+    /**
+     * {@return the barriers of a powerpc copy of {@code accesses} accesses, as the C issues them:
+     * "sync", then per access "load"/"store" (and "eieio" after each load), then "sync"}
+     */
+    static List<String> powerpcFences(int accesses, boolean load) {
+        List<String> out = new ArrayList<>();
+        out.add("sync");
+        for (int i = 0; i < accesses; i++) {
+            out.add(load ? "load" : "store");
+            if (load) {
+                out.add("eieio");
+            }
+        }
+        out.add("sync");
+        return out;
+    }
 }

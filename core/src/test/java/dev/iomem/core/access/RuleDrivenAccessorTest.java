@@ -144,7 +144,7 @@ class RuleDrivenAccessorTest {
 
     private static List<String> expectedLog(AccessRules rules, long off, long len, boolean store) {
         List<String> out = new ArrayList<>();
-        CopyPlanner.plan(rules, off, len, store, (io, raw, bytes, block) ->
+        CopyPlanner.plan(rules, off, 0, len, store, (io, raw, bytes, block) ->
                 out.add((block ? "block " : store ? "store " : "load ") + io + " " + bytes));
         return out;
     }

@@ -4,7 +4,7 @@ import dev.iomem.api.ReadOnlyWindowException;
 import dev.iomem.api.AccessRules;
 import dev.iomem.api.AccessorClosedException;
 import dev.iomem.api.Availability;
-import dev.iomem.api.CopyStyle;
+import dev.iomem.api.CopyAlgorithm;
 import dev.iomem.api.DeviceQuirk;
 import dev.iomem.api.IoAccessor;
 import dev.iomem.api.MemoryType;
@@ -82,9 +82,9 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 class BadInputCatalogueTest {
 
     static final AccessRules ARM64 = AccessRules.builder("aarch64", MemoryType.DEVICE)
-            .copy(CopyStyle.BYTE_EDGES, Width.LONG).build();
+            .copy(CopyAlgorithm.GENERIC).build();
     static final AccessRules X86 = AccessRules.builder("x86_64", MemoryType.DEVICE).naturalAlignment(false)
-            .copy(CopyStyle.GRADED_EDGES, Width.INT).build();
+            .copy(CopyAlgorithm.X86).build();
     static final PciAddress FN = PciAddress.parse("0000:00:01.0");
     static final long BAR_FILE_SIZE = 8192;
 

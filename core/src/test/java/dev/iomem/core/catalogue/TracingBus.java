@@ -66,12 +66,12 @@ final class TracingBus implements IoBus, Barriers {
     }
 
     @Override
-    public void beforeOrderedWrite() {
+    public void beforeWrite() {
         trace.add("barrier-before-write");
     }
 
     @Override
-    public void afterOrderedRead() {
+    public void afterRead(long value) {
         trace.add("barrier-after-read");
     }
 

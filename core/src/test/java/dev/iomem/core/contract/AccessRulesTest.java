@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class AccessRulesTest {
 
     private static AccessRules arm() {
-        return AccessRules.builder("aarch64", MemoryType.DEVICE).copy(CopyStyle.BYTE_EDGES, Width.LONG).build();
+        return AccessRules.builder("aarch64", MemoryType.DEVICE).copy(CopyAlgorithm.GENERIC).build();
     }
 
     @Test
@@ -43,7 +43,7 @@ class AccessRulesTest {
     @Test
     @DisplayName("a quirk that removes block stores drops them")
     void quirkDropsBlockStore() {
-        AccessRules z = AccessRules.builder("s390x", MemoryType.DEVICE).copy(CopyStyle.BLOCK_CHUNKS, Width.LONG)
+        AccessRules z = AccessRules.builder("s390x", MemoryType.DEVICE).copy(CopyAlgorithm.S390X)
                 .blockStore(new BlockStoreLimits(128, 8, 8)).boundary(4096).cpuByteOrder(ByteOrder.BIG_ENDIAN).build();
         assertThat(z.withQuirk(DeviceQuirk.forbidWidths("no-64", Width.LONG)).blockStore()).isEmpty();
     }
@@ -57,8 +57,12 @@ class AccessRulesTest {
                 .hasMessageContaining("boundary 4 is narrower");
         assertThatThrownBy(() -> AccessRules.builder("x", MemoryType.DEVICE).boundary(3000))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> AccessRules.builder("x", MemoryType.DEVICE).copy(CopyStyle.BLOCK_CHUNKS, Width.LONG).build())
-                .hasMessageContaining("BLOCK_CHUNKS needs a boundary");
+        assertThatThrownBy(() -> new CopyAlgorithm("x", dev.iomem.api.CopyEdge.BYTES, dev.iomem.api.Width.INT,
+                dev.iomem.api.CopyEdge.NONE, false, java.util.Set.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("a tail must be BYTES or GRADED");
+        assertThatThrownBy(() -> AccessRules.builder("x", MemoryType.DEVICE).scalarWidths(java.util.EnumSet.of(dev.iomem.api.Width.BYTE))
+                .copy(CopyAlgorithm.POWERPC).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("copy width INT is not an allowed scalar width");
     }
 
     @Test

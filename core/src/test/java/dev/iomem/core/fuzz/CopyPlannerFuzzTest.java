@@ -4,7 +4,8 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.iomem.api.AccessRules;
 import dev.iomem.api.BlockStoreLimits;
-import dev.iomem.api.CopyStyle;
+import dev.iomem.api.CopyAlgorithm;
+import dev.iomem.api.CopyEdge;
 import dev.iomem.api.MemoryType;
 import dev.iomem.api.Width;
 import dev.iomem.core.access.CopyPlanner;
@@ -22,17 +23,19 @@ class CopyPlannerFuzzTest {
 
     @FuzzTest(maxDuration = "10s")
     void plansKeepTheInvariants(FuzzedDataProvider data) {
-        CopyStyle style = data.pickValue(CopyStyle.values());
         Width max = data.pickValue(Width.values());
+        CopyAlgorithm algorithm = new CopyAlgorithm("fuzz", data.pickValue(CopyEdge.values()), max,
+                data.consumeBoolean() ? CopyEdge.BYTES : CopyEdge.GRADED, data.consumeBoolean(), java.util.Set.of());
         boolean natural = data.consumeBoolean();
-        AccessRules.Builder b = AccessRules.builder("fuzz", MemoryType.DEVICE).naturalAlignment(natural).copy(style, max)
+        AccessRules.Builder b = AccessRules.builder("fuzz", MemoryType.DEVICE).naturalAlignment(natural).copy(algorithm)
                 .scalarWidths(EnumSet.allOf(Width.class));
         long boundary = 0;
-        if (style == CopyStyle.BLOCK_CHUNKS || data.consumeBoolean()) {
+        boolean chunked = algorithm.head() == CopyEdge.NONE;
+        if (chunked || data.consumeBoolean()) {
             boundary = 1L << data.consumeInt(Math.max(3, Integer.numberOfTrailingZeros(max.bytes())), 14);
             b.boundary(boundary);
         }
-        if (style == CopyStyle.BLOCK_CHUNKS && max == Width.LONG && boundary >= 16 && data.consumeBoolean()) {
+        if (chunked && max == Width.LONG && boundary >= 16 && data.consumeBoolean()) {
             int blockMax = 8 * data.consumeInt(2, (int) Math.min(16, boundary / 8));
             b.blockStore(new BlockStoreLimits(blockMax, 8, 8));
         }
@@ -44,10 +47,11 @@ class CopyPlannerFuzzTest {
         }
         long offset = data.consumeLong(0, 1L << 40);
         long length = data.consumeLong(0, 5000);
+        long ram = data.consumeLong(0, 64);
         boolean store = data.consumeBoolean();
         long[] next = {offset};
         long bound = boundary;
-        CopyPlanner.plan(rules, offset, length, store, (io, raw, bytes, block) -> {
+        CopyPlanner.plan(rules, offset, ram, length, store, (io, raw, bytes, block) -> {
             assertThat(io).as("ascending, each byte once").isEqualTo(next[0]);
             assertThat(raw).isEqualTo(io - offset);
             next[0] = io + bytes;

@@ -4,7 +4,7 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.iomem.api.AccessRules;
 import dev.iomem.api.AccessorClosedException;
-import dev.iomem.api.CopyStyle;
+import dev.iomem.api.CopyAlgorithm;
 import dev.iomem.api.DeviceQuirk;
 import dev.iomem.api.IoAccessor;
 import dev.iomem.api.MemoryType;
@@ -36,9 +36,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class MappedScalarFuzzTest {
 
     private static final AccessRules X86 = AccessRules.builder("x86_64", MemoryType.DEVICE).naturalAlignment(false)
-            .copy(CopyStyle.GRADED_EDGES, Width.INT).build();
+            .copy(CopyAlgorithm.X86).build();
     private static final AccessRules ALIGNED = AccessRules.builder("aarch64", MemoryType.DEVICE).naturalAlignment(true)
-            .copy(CopyStyle.BYTE_EDGES, Width.LONG).build();
+            .copy(CopyAlgorithm.GENERIC).build();
     private static final List<AccessRules> RULES = List.of(X86, ALIGNED,
             X86.withQuirk(DeviceQuirk.forbidWidths("no-64-bit", Width.LONG)),
             ALIGNED.withQuirk(DeviceQuirk.forbidWidths("no-8-bit", Width.BYTE)));

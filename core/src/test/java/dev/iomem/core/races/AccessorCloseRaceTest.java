@@ -2,7 +2,7 @@ package dev.iomem.core.races;
 
 import dev.iomem.api.AccessRules;
 import dev.iomem.api.AccessorClosedException;
-import dev.iomem.api.CopyStyle;
+import dev.iomem.api.CopyAlgorithm;
 import dev.iomem.api.IoAccessor;
 import dev.iomem.api.MemoryType;
 import dev.iomem.api.Width;
@@ -58,9 +58,9 @@ class AccessorCloseRaceTest {
     Path dir;
 
     private static final AccessRules X86 = AccessRules.builder("x86_64", MemoryType.DEVICE).naturalAlignment(false)
-            .copy(CopyStyle.GRADED_EDGES, Width.INT).build();
+            .copy(CopyAlgorithm.X86).build();
     private static final AccessRules ARM64 = AccessRules.builder("aarch64", MemoryType.DEVICE)
-            .copy(CopyStyle.BYTE_EDGES, Width.LONG).build();
+            .copy(CopyAlgorithm.GENERIC).build();
 
     private MappedRegion map(Path file, Arena arena) throws IOException {
         Files.write(file, new byte[(int) SIZE]);

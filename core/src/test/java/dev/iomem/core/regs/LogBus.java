@@ -63,7 +63,7 @@ final class LogBus implements IoBus, Barriers {
 
     @Override public void close() { }
 
-    @Override public void beforeOrderedWrite() { log.add("barrier-before-write"); }
-    @Override public void afterOrderedRead() { log.add("barrier-after-read"); }
+    @Override public void beforeWrite() { log.add("barrier-before-write"); }
+    @Override public void afterRead(long value) { log.add("barrier-after-read"); }
     @Override public void flushWrites() { log.add("flush"); }
 }

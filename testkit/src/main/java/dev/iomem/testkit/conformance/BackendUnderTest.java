@@ -25,6 +25,8 @@ final class BackendUnderTest {
     final SimulatedBus bus;
     final IoAccessor accessor;
     final String label;
+    /** The RAM address of the last copy's buffer (0 after a fill): algorithms that align the RAM side plan on it. */
+    long lastRamAddress;
 
     private BackendUnderTest(ArchBackend backend, AccessRules rules, SimulatedDevice device, IoAccessor accessor, String label) {
         this.backend = backend;

@@ -23,7 +23,9 @@ public enum ConformanceRule {
     /** A write through a read-only window is refused. */
     READ_ONLY_WINDOW("read-only-window", "a write, copy or fill through a window mapped read-only throws ReadOnlyWindowException before any transaction or barrier"),
     /** Copies and fills issue only the right kind of transaction. */
-    ACCESS_KIND("access-kind", "copyToIo and fillIo only store, copyFromIo only loads, and none of them calls a barrier"),
+    ACCESS_KIND("access-kind", "copyToIo and fillIo only store, copyFromIo only loads, and none of them calls an ordering hook"),
+    /** Copy fences. */
+    COPY_FENCES("copy-fences", "a copy or fill has exactly the fences its copy algorithm declares: beforeCopy/afterCopy around it, afterCopyLoad after each load"),
     /** Copies and fills stay inside their range. */
     INSIDE_RANGE("inside-range", "a copy or fill touches no byte outside its range"),
     /** Every byte once. */
@@ -43,11 +45,13 @@ public enum ConformanceRule {
     /** Correct bytes. */
     CORRECT_BYTES("correct-bytes", "copies and fills move exactly the right bytes"),
     /** Barrier before an ordered write. */
-    BARRIER_BEFORE_ORDERED_WRITE("barrier-before-ordered-write", "an ordered write is immediately preceded by beforeOrderedWrite and has no other barrier"),
+    BARRIER_BEFORE_ORDERED_WRITE("barrier-before-ordered-write", "an ordered write is beforeWrite, the one store, afterWrite, and no other hook (asm-generic __io_bw/__io_aw)"),
     /** Barrier after an ordered read. */
-    BARRIER_AFTER_ORDERED_READ("barrier-after-ordered-read", "an ordered read is immediately followed by afterOrderedRead and has no other barrier"),
+    BARRIER_AFTER_ORDERED_READ("barrier-after-ordered-read", "an ordered read is beforeRead, the one load, afterRead, and no other hook (asm-generic __io_br/__io_ar)"),
+    /** The value afterRead gets. */
+    BARRIER_AFTER_READ_VALUE("barrier-after-read-value", "afterRead receives the value the load read (powerpc's twi;isync and arm64's dependency need it)"),
     /** Relaxed accesses have no barriers. */
-    RELAXED_NO_BARRIER("relaxed-no-barrier", "a relaxed access calls no barrier"),
+    RELAXED_NO_BARRIER("relaxed-no-barrier", "a relaxed access calls no hook where the rules say relaxed accesses are UNORDERED, and the ordered hooks where they say ORDERED"),
     /** flushWrites. */
     FLUSH("flush", "flushWrites calls the flush barrier once and issues nothing else"),
     /** Slices. */

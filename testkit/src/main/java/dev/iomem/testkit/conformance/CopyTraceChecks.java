@@ -2,12 +2,15 @@ package dev.iomem.testkit.conformance;
 
 import dev.iomem.api.AccessRules;
 import dev.iomem.api.BlockStoreLimits;
+import dev.iomem.api.CopyAlgorithm;
+import dev.iomem.api.CopyFence;
 import dev.iomem.api.Width;
 import dev.iomem.testkit.reference.PlannedAccess;
 import dev.iomem.testkit.reference.ReferenceCopyModel;
 import dev.iomem.testkit.sim.AccessKind;
 import dev.iomem.testkit.sim.TraceEntry;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -32,10 +35,10 @@ final class CopyTraceChecks {
             return this != COPY_FROM_IO;
         }
 
-        List<PlannedAccess> plan(AccessRules rules, long offset, long length) {
+        List<PlannedAccess> plan(AccessRules rules, long offset, long ramAddress, long length) {
             return switch (this) {
-                case COPY_TO_IO -> ReferenceCopyModel.copyToIo(rules, offset, length);
-                case COPY_FROM_IO -> ReferenceCopyModel.copyFromIo(rules, offset, length);
+                case COPY_TO_IO -> ReferenceCopyModel.copyToIo(rules, offset, ramAddress, length);
+                case COPY_FROM_IO -> ReferenceCopyModel.copyFromIo(rules, offset, ramAddress, length);
                 case FILL_IO -> ReferenceCopyModel.fillIo(rules, offset, length);
             };
         }
@@ -48,19 +51,25 @@ final class CopyTraceChecks {
      * Checks every invariant of the trace of {@code op} over the device range
      * {@code [offset, offset + length)}.
      */
-    static void checkInvariants(AccessRules rules, Operation op, String what, long offset, long length, List<TraceEntry> trace) {
+    static void checkInvariants(AccessRules rules, Operation op, String what, long offset, long length, List<TraceEntry> fullTrace) {
         long end = offset + length;
         // Kinds: a write copy never loads (a stray read can clear a status register), a read copy
-        // never stores, and lib/iomem_copy.c uses raw accessors: no barriers inside a copy.
-        for (int i = 0; i < trace.size(); i++) {
-            TraceEntry e = trace.get(i);
+        // never stores, and copies use raw accessors: no ordering hook inside a copy, only the
+        // fences the copy algorithm declares (powerpc's sync and eieio).
+        for (int i = 0; i < fullTrace.size(); i++) {
+            TraceEntry e = fullTrace.get(i);
+            if (e.kind().isCopyFence()) {
+                continue;
+            }
             boolean ok = op.writes() ? e.kind().isWrite() : e.kind() == AccessKind.LOAD;
             if (!ok) {
                 throw ConformanceFailure.of(ConformanceRule.ACCESS_KIND, what, offset, length,
-                        "entry #" + i + " " + e.describe() + (e.isTransaction() ? " (a stray " + e.kind().label() + ")" : " (a barrier inside a copy)"),
-                        op.writes() ? "only stores and block stores" : "only loads", trace);
+                        "entry #" + i + " " + e.describe() + (e.isTransaction() ? " (a stray " + e.kind().label() + ")" : " (an ordering hook inside a copy)"),
+                        op.writes() ? "only stores and block stores" : "only loads", fullTrace);
             }
         }
+        checkFences(rules, op, what, offset, length, fullTrace);
+        List<TraceEntry> trace = fullTrace.stream().filter(TraceEntry::isTransaction).toList();
         for (int i = 0; i < trace.size(); i++) {
             TraceEntry e = trace.get(i);
             if (e.offset() < offset || e.end() > end) {
@@ -148,9 +157,47 @@ final class CopyTraceChecks {
         }
     }
 
-    /** Checks that the trace is exactly the kernel algorithm's sequence of accesses. */
-    static void checkAlgorithm(AccessRules rules, Operation op, String what, long offset, long length, List<TraceEntry> trace) {
-        List<PlannedAccess> plan = op.plan(rules, offset, length);
+    /**
+     * Checks the copy fences: with {@link CopyFence#AROUND}, a copy of at least one byte starts
+     * with beforeCopy and ends with afterCopy; with {@link CopyFence#AFTER_EACH_LOAD}, every load
+     * of copyFromIo is followed by afterCopyLoad; and no fence the algorithm does not declare.
+     */
+    static void checkFences(AccessRules rules, Operation op, String what, long offset, long length, List<TraceEntry> trace) {
+        CopyAlgorithm a = rules.copyAlgorithm();
+        boolean around = a.has(CopyFence.AROUND) && length > 0;
+        boolean perLoad = a.has(CopyFence.AFTER_EACH_LOAD) && op == Operation.COPY_FROM_IO;
+        List<AccessKind> expected = new ArrayList<>();
+        if (around) {
+            expected.add(AccessKind.COPY_FENCE_BEFORE);
+        }
+        for (TraceEntry e : trace) {
+            if (e.isTransaction()) {
+                expected.add(e.kind());
+                if (perLoad) {
+                    expected.add(AccessKind.COPY_FENCE_AFTER_LOAD);
+                }
+            }
+        }
+        if (around) {
+            expected.add(AccessKind.COPY_FENCE_AFTER);
+        }
+        List<AccessKind> seen = trace.stream().map(TraceEntry::kind).toList();
+        if (!seen.equals(expected)) {
+            int i = 0;
+            while (i < seen.size() && i < expected.size() && seen.get(i) == expected.get(i)) {
+                i++;
+            }
+            throw ConformanceFailure.of(ConformanceRule.COPY_FENCES, what, offset, length,
+                    i < seen.size() ? "entry #" + i + " " + trace.get(i).describe() : "no entry #" + i,
+                    (i < expected.size() ? expected.get(i).label() : "nothing more") + " at #" + i + " (" + a.name() + " declares fences "
+                            + (a.fences().isEmpty() ? "none" : a.fences()) + ")", trace);
+        }
+    }
+
+    /** Checks that the trace's transactions are exactly the kernel algorithm's sequence of accesses. */
+    static void checkAlgorithm(AccessRules rules, Operation op, String what, long offset, long length, long ramAddress, List<TraceEntry> fullTrace) {
+        List<TraceEntry> trace = fullTrace.stream().filter(TraceEntry::isTransaction).toList();
+        List<PlannedAccess> plan = op.plan(rules, offset, ramAddress, length);
         int n = Math.min(plan.size(), trace.size());
         for (int i = 0; i < n; i++) {
             PlannedAccess p = plan.get(i);
@@ -158,12 +205,12 @@ final class CopyTraceChecks {
             if (p.kind() != e.kind() || p.offset() != e.offset() || p.size() != e.size()) {
                 throw ConformanceFailure.of(ConformanceRule.COPY_ALGORITHM, what, offset, length,
                         "access #" + i + " " + e.describe(),
-                        "#" + i + " " + p.describe() + " as " + rules.copyStyle() + " plans it (whole plan: " + describe(plan) + ")", trace);
+                        "#" + i + " " + p.describe() + " as " + rules.copyAlgorithm().name() + " plans it (whole plan: " + describe(plan) + ")", trace);
             }
         }
         if (plan.size() != trace.size()) {
             throw ConformanceFailure.of(ConformanceRule.COPY_ALGORITHM, what, offset, length,
-                    trace.size() + " accesses", plan.size() + " accesses as " + rules.copyStyle() + " plans them (" + describe(plan) + ")", trace);
+                    trace.size() + " accesses", plan.size() + " accesses as " + rules.copyAlgorithm().name() + " plans them (" + describe(plan) + ")", trace);
         }
     }
 

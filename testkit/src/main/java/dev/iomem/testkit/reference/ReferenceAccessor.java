@@ -5,6 +5,8 @@ import dev.iomem.api.AccessorClosedException;
 import dev.iomem.api.IoAccessor;
 import dev.iomem.api.MemoryType;
 import dev.iomem.api.BoundaryCrossingException;
+import dev.iomem.api.CopyFence;
+import dev.iomem.api.RelaxedOrdering;
 import dev.iomem.api.MisalignedAccessException;
 import dev.iomem.api.OutOfBoundsAccessException;
 import dev.iomem.api.ReadOnlyWindowException;
@@ -22,8 +24,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A deliberately plain {@link IoAccessor} that does exactly what the kit expects: it validates
- * everything before any bus traffic, puts barriers around ordered accesses only, and splits
- * copies and fills with the {@link ReferenceCopyModel}. It exists so the kit can prove itself
+ * everything before any bus traffic (the RAM buffer of a copy included), calls the four ordering
+ * hooks around ordered accesses (and around relaxed ones where the rules say they are ordered),
+ * and splits copies and fills with the {@link ReferenceCopyModel}, with the fences the rules'
+ * copy algorithm declares. It exists so the kit can prove itself
  * on a backend that is correct by construction, and so a plugin author can see, next to their
  * own accessor, what the kit expects. It makes no attempt to be fast; use the rule-driven
  * accessor of {@code dev.iomem.core} in drivers.
@@ -169,12 +173,39 @@ public final class ReferenceAccessor implements IoAccessor {
     public void copyFromIo(long ioOffset, MemorySegment dst) {
         Objects.requireNonNull(dst, "dst");
         checkRange("copyFromIo", ioOffset, dst.byteSize());
-        List<PlannedAccess> plan = ReferenceCopyModel.copyFromIo(rules, base + ioOffset, dst.byteSize());
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("copyFromIo into a read-only segment");
+        }
+        checkUsable(dst);
+        List<PlannedAccess> plan = ReferenceCopyModel.copyFromIo(rules, base + ioOffset, dst.address(), dst.byteSize());
+        fence(plan, true);
         for (PlannedAccess a : plan) {
             long v = bus.load(a.offset(), Width.ofBytes(a.size()));
+            if (rules.copyAlgorithm().has(CopyFence.AFTER_EACH_LOAD)) {
+                barriers.afterCopyLoad();
+            }
             long at = a.offset() - base - ioOffset;
             for (int i = 0; i < a.size(); i++) {
                 dst.set(ValueLayout.JAVA_BYTE, at + i, (byte) (v >>> (8 * i)));
+            }
+        }
+        fence(plan, false);
+    }
+
+    /** The RAM side of a copy must be usable (open, this thread's) before the device is touched. */
+    private static void checkUsable(MemorySegment ram) {
+        if (ram.byteSize() > 0) {
+            ram.get(ValueLayout.JAVA_BYTE, 0);
+        }
+    }
+
+    /** {@link CopyFence#AROUND}: beforeCopy before, afterCopy after a copy that has accesses. */
+    private void fence(List<PlannedAccess> plan, boolean before) {
+        if (!plan.isEmpty() && rules.copyAlgorithm().has(CopyFence.AROUND)) {
+            if (before) {
+                barriers.beforeCopy();
+            } else {
+                barriers.afterCopy();
             }
         }
     }
@@ -184,7 +215,11 @@ public final class ReferenceAccessor implements IoAccessor {
         Objects.requireNonNull(src, "src");
         checkRange("copyToIo", ioOffset, src.byteSize());
         checkWritable("copyToIo", ioOffset, src.byteSize());
-        store(ReferenceCopyModel.copyToIo(rules, base + ioOffset, src.byteSize()), base + ioOffset, src);
+        checkUsable(src);
+        List<PlannedAccess> plan = ReferenceCopyModel.copyToIo(rules, base + ioOffset, src.address(), src.byteSize());
+        fence(plan, true);
+        store(plan, base + ioOffset, src);
+        fence(plan, false);
     }
 
     @Override
@@ -196,9 +231,11 @@ public final class ReferenceAccessor implements IoAccessor {
         java.util.Arrays.fill(pattern, value);
         MemorySegment filled = MemorySegment.ofArray(pattern);
         List<PlannedAccess> plan = ReferenceCopyModel.fillIo(rules, base + ioOffset, length);
+        fence(plan, true);
         for (PlannedAccess a : plan) {
             issue(a, filled, 0);
         }
+        fence(plan, false);
     }
 
     @Override
@@ -250,9 +287,13 @@ public final class ReferenceAccessor implements IoAccessor {
 
     private long read(long offset, Width width, boolean ordered) {
         checkScalar(ordered ? "read" : "relaxed read", offset, width);
+        boolean hooks = ordered || rules.relaxedOrdering() == RelaxedOrdering.ORDERED;
+        if (hooks) {
+            barriers.beforeRead();
+        }
         long v = bus.load(base + offset, width);
-        if (ordered) {
-            barriers.afterOrderedRead();
+        if (hooks) {
+            barriers.afterRead(v);
         }
         return v;
     }
@@ -261,10 +302,14 @@ public final class ReferenceAccessor implements IoAccessor {
         String what = ordered ? "write" : "relaxed write";
         checkScalar(what, offset, width);
         checkWritable(what + width.bits(), offset, width.bytes());
-        if (ordered) {
-            barriers.beforeOrderedWrite();
+        boolean hooks = ordered || rules.relaxedOrdering() == RelaxedOrdering.ORDERED;
+        if (hooks) {
+            barriers.beforeWrite();
         }
         bus.store(base + offset, width, value & width.mask());
+        if (hooks) {
+            barriers.afterWrite();
+        }
     }
 
     /** A window mapped read-only takes no write, before any barrier or transaction. */

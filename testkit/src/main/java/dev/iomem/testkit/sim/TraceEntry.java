@@ -75,6 +75,20 @@ public record TraceEntry(AccessKind kind, long offset, int size, long value, byt
         return new TraceEntry(kind, -1, 0, 0, NONE);
     }
 
+    /**
+     * {@return a barrier entry that carries a value, as {@link AccessKind#BARRIER_AFTER_READ} carries the value read}
+     *
+     * @param kind  a barrier kind
+     * @param value the value the barrier was given
+     * @throws IllegalArgumentException if {@code kind} is a transaction
+     */
+    public static TraceEntry barrier(AccessKind kind, long value) {
+        if (kind.isTransaction()) {
+            throw new IllegalArgumentException("not a barrier: " + kind);
+        }
+        return new TraceEntry(kind, -1, 0, value, NONE);
+    }
+
     /** {@return the bytes of a block store, a copy} */
     @Override
     public byte[] bytes() {
@@ -104,7 +118,7 @@ public record TraceEntry(AccessKind kind, long offset, int size, long value, byt
     /** {@return a short description such as {@code "store 4 B at 0x10 = 0x11223344"}} */
     public String describe() {
         if (!isTransaction()) {
-            return kind.label();
+            return kind == AccessKind.BARRIER_AFTER_READ ? kind.label() + "(0x" + Long.toHexString(value) + ")" : kind.label();
         }
         String s = kind.label() + " " + size + " B at 0x" + Long.toHexString(offset);
         if (kind == AccessKind.STORE_BLOCK) {

@@ -45,9 +45,14 @@ class BrokenBackendsTest {
     /** Barriers that forward all but one kind of call. */
     private static Barriers without(Barriers b, String dropped) {
         return new Barriers() {
-            @Override public void beforeOrderedWrite() { if (!dropped.equals("before")) b.beforeOrderedWrite(); }
-            @Override public void afterOrderedRead() { if (!dropped.equals("after")) b.afterOrderedRead(); }
+            @Override public void beforeRead() { if (!dropped.equals("before-read")) b.beforeRead(); }
+            @Override public void afterRead(long v) { if (!dropped.equals("after")) b.afterRead(dropped.equals("value") ? 0 : v); }
+            @Override public void beforeWrite() { if (!dropped.equals("before")) b.beforeWrite(); }
+            @Override public void afterWrite() { if (!dropped.equals("after-write")) b.afterWrite(); }
             @Override public void flushWrites() { if (!dropped.equals("flush")) b.flushWrites(); }
+            @Override public void beforeCopy() { if (!dropped.equals("copy")) b.beforeCopy(); }
+            @Override public void afterCopy() { if (!dropped.equals("copy")) b.afterCopy(); }
+            @Override public void afterCopyLoad() { if (!dropped.equals("copy-load")) b.afterCopyLoad(); }
         };
     }
 
@@ -87,20 +92,45 @@ class BrokenBackendsTest {
                                 }
                             }
                         })),
-                Arguments.of("ordered writes without beforeOrderedWrite", "barrier-before-ordered-write",
+                Arguments.of("ordered writes without beforeWrite", "barrier-before-ordered-write",
                         broken(ReferenceBackend.arm64(), "no-write-barrier", (bus, r, b) -> ref(bus, r, without(b, "before")))),
                 Arguments.of("the write barrier after the store", "barrier-before-ordered-write",
                         broken(ReferenceBackend.arm64(), "late-write-barrier", (bus, r, b) -> new DelegatingAccessor(ref(bus, r, b)) {
                             @Override public void write32(long o, int v) {
                                 d.write32Relaxed(o, v);
-                                b.beforeOrderedWrite();
+                                b.beforeWrite();
                             }
                         })),
                 Arguments.of("the read barrier before the load", "barrier-after-ordered-read",
                         broken(ReferenceBackend.arm64(), "early-read-barrier", (bus, r, b) -> new DelegatingAccessor(ref(bus, r, b)) {
                             @Override public long read64(long o) {
-                                b.afterOrderedRead();
+                                b.afterRead(0);
                                 return d.read64Relaxed(o);
+                            }
+                        })),
+                Arguments.of("ordered reads without beforeRead (powerpc's sync)", "barrier-after-ordered-read",
+                        broken(ReferenceBackend.powerpc(), "no-before-read", (bus, r, b) -> ref(bus, r, without(b, "before-read")))),
+                Arguments.of("ordered writes without afterWrite", "barrier-before-ordered-write",
+                        broken(ReferenceBackend.arm64(), "no-after-write", (bus, r, b) -> ref(bus, r, without(b, "after-write")))),
+                Arguments.of("afterRead given 0 instead of the value read", "barrier-after-read-value",
+                        broken(ReferenceBackend.powerpc(), "no-read-value", (bus, r, b) -> ref(bus, r, without(b, "value")))),
+                Arguments.of("powerpc relaxed accesses without the hooks its rules declare", "relaxed-no-barrier",
+                        broken(ReferenceBackend.powerpc(), "unordered-relaxed", (bus, r, b) -> new DelegatingAccessor(ref(bus, r, b)) {
+                            @Override public int read32Relaxed(long o) {
+                                d.rules();
+                                return (int) bus.load(o, Width.INT); // no beforeRead, no afterRead
+                            }
+                        })),
+                Arguments.of("powerpc copies without sync around them", "copy-fences",
+                        broken(ReferenceBackend.powerpc(), "no-copy-sync", (bus, r, b) -> ref(bus, r, without(b, "copy")))),
+                Arguments.of("powerpc copyFromIo without eieio after each load", "copy-fences",
+                        broken(ReferenceBackend.powerpc(), "no-eieio", (bus, r, b) -> ref(bus, r, without(b, "copy-load")))),
+                Arguments.of("powerpc copies aligned on the device side only", "copy-algorithm",
+                        broken(ReferenceBackend.powerpc(), "device-side-only", (bus, r, b) -> new DelegatingAccessor(ref(bus,
+                                r.toBuilder().copy(new dev.iomem.api.CopyAlgorithm("device side only", dev.iomem.api.CopyEdge.BYTES, Width.INT,
+                                        dev.iomem.api.CopyEdge.BYTES, false, r.copyAlgorithm().fences())).build(), b)) {
+                            @Override public AccessRules rules() {
+                                return r;
                             }
                         })),
                 Arguments.of("relaxed writes with barriers", "relaxed-no-barrier",

@@ -31,10 +31,12 @@ class RegisterBlockTraceTest {
         RegisterBlock edu = RegisterBlock.bind(EduLayout.LAYOUT, io);
         edu.register("STATUS").field("IRQ_ON_FACTORIAL").update(1);
         assertThat(trace.entries()).containsExactly(
+                TraceEntry.barrier(AccessKind.BARRIER_BEFORE_READ),
                 TraceEntry.scalar(AccessKind.LOAD, 0x20, 4, 0x1),
-                TraceEntry.barrier(AccessKind.BARRIER_AFTER_READ),
+                TraceEntry.barrier(AccessKind.BARRIER_AFTER_READ, 0x1),
                 TraceEntry.barrier(AccessKind.BARRIER_BEFORE_WRITE),
-                TraceEntry.scalar(AccessKind.STORE, 0x20, 4, 0x81));
+                TraceEntry.scalar(AccessKind.STORE, 0x20, 4, 0x81),
+                TraceEntry.barrier(AccessKind.BARRIER_AFTER_WRITE));
     }
 
     @Test

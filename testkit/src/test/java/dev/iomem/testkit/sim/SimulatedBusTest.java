@@ -2,7 +2,7 @@ package dev.iomem.testkit.sim;
 
 import dev.iomem.api.AccessRules;
 import dev.iomem.api.BlockStoreLimits;
-import dev.iomem.api.CopyStyle;
+import dev.iomem.api.CopyAlgorithm;
 import dev.iomem.api.DeviceQuirk;
 import dev.iomem.api.MemoryType;
 import dev.iomem.api.Width;
@@ -19,11 +19,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SimulatedBusTest {
 
     private static final AccessRules ARM64 = AccessRules.builder("arm64-like", MemoryType.DEVICE)
-            .naturalAlignment(true).copy(CopyStyle.BYTE_EDGES, Width.LONG).build();
+            .naturalAlignment(true).copy(CopyAlgorithm.GENERIC).build();
     private static final AccessRules X86 = AccessRules.builder("x86-like", MemoryType.DEVICE)
-            .naturalAlignment(false).copy(CopyStyle.GRADED_EDGES, Width.INT).build();
+            .naturalAlignment(false).copy(CopyAlgorithm.X86).build();
     private static final AccessRules ZPCI = AccessRules.builder("zpci-like", MemoryType.DEVICE)
-            .naturalAlignment(true).copy(CopyStyle.BLOCK_CHUNKS, Width.LONG)
+            .naturalAlignment(true).copy(CopyAlgorithm.S390X)
             .blockStore(new BlockStoreLimits(128, 8, 8)).boundary(4096).build();
 
     @Test
@@ -163,10 +163,10 @@ class SimulatedBusTest {
     @DisplayName("recording barriers share the bus's trace, in call order")
     void barriers() {
         SimulatedDevice dev = SimulatedDevice.create(X86, 64);
-        dev.barriers().beforeOrderedWrite();
+        dev.barriers().beforeWrite();
         dev.bus().store(0, Width.BYTE, 1);
         dev.bus().load(0, Width.BYTE);
-        dev.barriers().afterOrderedRead();
+        dev.barriers().afterRead(0);
         dev.barriers().flushWrites();
         assertThat(dev.trace().entries()).extracting(TraceEntry::kind).containsExactly(AccessKind.BARRIER_BEFORE_WRITE,
                 AccessKind.STORE, AccessKind.LOAD, AccessKind.BARRIER_AFTER_READ, AccessKind.FLUSH);

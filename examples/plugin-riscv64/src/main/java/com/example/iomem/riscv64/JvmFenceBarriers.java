@@ -23,12 +23,12 @@ enum JvmFenceBarriers implements Barriers {
     INSTANCE;
 
     @Override
-    public void beforeOrderedWrite() {
+    public void beforeWrite() {
         VarHandle.releaseFence(); // fence rw,w (conservative: iorw,ow) where fence w,o is wanted
     }
 
     @Override
-    public void afterOrderedRead() {
+    public void afterRead(long value) {
         VarHandle.acquireFence(); // fence r,rw (conservative: ir,iorw) where fence i,ir is wanted
     }
 

@@ -3,9 +3,8 @@ package com.example.iomem.riscv64;
 import dev.iomem.core.stubs.ExecutableStubs;
 import dev.iomem.api.AccessRules;
 import dev.iomem.api.Availability;
-import dev.iomem.api.CopyStyle;
+import dev.iomem.api.CopyAlgorithm;
 import dev.iomem.api.MemoryType;
-import dev.iomem.api.Width;
 import dev.iomem.core.NativeAccess;
 import dev.iomem.core.access.MappedBus;
 import dev.iomem.core.access.RuleBasedBackend;
@@ -138,7 +137,7 @@ public final class Riscv64Backend extends RuleBasedBackend {
         // apart, and an I/O region may fault on a misaligned access whatever its cacheability.
         return AccessRules.builder(NAME, Objects.requireNonNull(type, "type"))
                 .naturalAlignment(true)
-                .copy(CopyStyle.BYTE_EDGES, Width.LONG)
+                .copy(CopyAlgorithm.GENERIC)
                 .build();
     }
 

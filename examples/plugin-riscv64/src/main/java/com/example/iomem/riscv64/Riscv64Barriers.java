@@ -19,11 +19,11 @@ import java.util.Objects;
  * <p>Built and verified (bytes, step order, calls) on x86-64 with the native pieces mocked; the
  * stubs themselves have not been executed on riscv64 hardware.
  *
- * @param afterOrderedReadStub   the {@code fence i,ir; ret} downcall, of type {@code ()void}
- * @param beforeOrderedWriteStub the {@code fence w,o; ret} downcall, of type {@code ()void}
+ * @param afterReadStub   the {@code fence i,ir; ret} downcall, of type {@code ()void}
+ * @param beforeWriteStub the {@code fence w,o; ret} downcall, of type {@code ()void}
  * @param flushWritesStub        the {@code fence ow,ow; ret} downcall, of type {@code ()void}
  */
-record Riscv64Barriers(MethodHandle afterOrderedReadStub, MethodHandle beforeOrderedWriteStub,
+record Riscv64Barriers(MethodHandle afterReadStub, MethodHandle beforeWriteStub,
                        MethodHandle flushWritesStub) implements Barriers {
 
     /** The length of the mapping that holds the three stubs: one page, the smallest mapping. */
@@ -42,8 +42,8 @@ record Riscv64Barriers(MethodHandle afterOrderedReadStub, MethodHandle beforeOrd
      * @throws NullPointerException if a handle is {@code null}
      */
     Riscv64Barriers {
-        Objects.requireNonNull(afterOrderedReadStub, "afterOrderedReadStub");
-        Objects.requireNonNull(beforeOrderedWriteStub, "beforeOrderedWriteStub");
+        Objects.requireNonNull(afterReadStub, "afterReadStub");
+        Objects.requireNonNull(beforeWriteStub, "beforeWriteStub");
         Objects.requireNonNull(flushWritesStub, "flushWritesStub");
     }
 
@@ -65,13 +65,13 @@ record Riscv64Barriers(MethodHandle afterOrderedReadStub, MethodHandle beforeOrd
 
 
     @Override
-    public void beforeOrderedWrite() {
-        call(beforeOrderedWriteStub);
+    public void beforeWrite() {
+        call(beforeWriteStub);
     }
 
     @Override
-    public void afterOrderedRead() {
-        call(afterOrderedReadStub);
+    public void afterRead(long value) {
+        call(afterReadStub);
     }
 
     @Override

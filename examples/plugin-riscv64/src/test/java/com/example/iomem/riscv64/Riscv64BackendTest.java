@@ -3,7 +3,7 @@ package com.example.iomem.riscv64;
 import dev.iomem.core.stubs.ExecutableStubs;
 import dev.iomem.api.AccessRules;
 import dev.iomem.api.Availability;
-import dev.iomem.api.CopyStyle;
+import dev.iomem.api.CopyAlgorithm;
 import dev.iomem.api.MemoryType;
 import dev.iomem.api.Width;
 import dev.iomem.spi.Barriers;
@@ -56,7 +56,7 @@ class Riscv64BackendTest {
             assertThat(r.memoryType()).isEqualTo(t);
             assertThat(r.scalarWidths()).isEqualTo(EnumSet.allOf(Width.class));
             assertThat(r.naturalAlignment()).isTrue();
-            assertThat(r.copyStyle()).isEqualTo(CopyStyle.BYTE_EDGES);
+            assertThat(r.copyAlgorithm()).isEqualTo(dev.iomem.api.CopyAlgorithm.GENERIC);
             assertThat(r.maxCopyWidth()).isEqualTo(Width.LONG);
             assertThat(r.blockStore()).isEmpty();
             assertThat(r.boundary()).isZero();
@@ -70,8 +70,8 @@ class Riscv64BackendTest {
         Riscv64Backend backend = new Riscv64Backend("amd64", factory);
         assertThat(backend.probe()).isEqualTo(Availability.unavailable("os.arch is amd64, not riscv64"));
         Barriers barriers = backend.nativeBarriers();
-        barriers.beforeOrderedWrite();
-        barriers.afterOrderedRead();
+        barriers.beforeWrite();
+        barriers.afterRead(0);
         barriers.flushWrites();
         assertThat(barriers).isSameAs(JvmFenceBarriers.INSTANCE);
         assertThat(backend.nativeOrdering()).isFalse();

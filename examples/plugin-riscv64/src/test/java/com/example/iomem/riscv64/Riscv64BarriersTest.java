@@ -97,10 +97,10 @@ class Riscv64BarriersTest {
     @DisplayName("each barrier call runs its own stub exactly once, and no other")
     void oneCallPerBarrier() {
         Riscv64Barriers barriers = Riscv64Barriers.create(stubs);
-        barriers.afterOrderedRead();
+        barriers.afterRead(0);
         verify(afterRead, times(1)).run();
         verifyNoInteractions(beforeWrite, flush);
-        barriers.beforeOrderedWrite();
+        barriers.beforeWrite();
         verify(beforeWrite, times(1)).run();
         verifyNoInteractions(flush);
         barriers.flushWrites();
