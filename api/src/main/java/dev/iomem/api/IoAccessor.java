@@ -25,9 +25,13 @@ import java.lang.foreign.MemorySegment;
  * </ul>
  * A device or kernel failure during the access is an {@link IoFaultException}.
  *
- * <p>Ordered accesses ({@code read32}, {@code write32}, ...) carry the architecture's barriers
- * (arm64: {@code dmb oshld} after a read, {@code dmb oshst} before a write); relaxed ones carry
- * none. Accessors are safe for use by many threads; each call is one or more independent device
+ * <p>Ordered accesses ({@code read32}, {@code write32}, ...) carry the architecture's four
+ * ordering hooks, as the kernel's {@code asm-generic/io.h} does: before and after a read (the
+ * latter with the value read), before and after a write (arm64: {@code dmb oshld} after a read,
+ * {@code dmb oshst} before a write; powerpc: {@code sync} before either, {@code twi;isync} after
+ * a read). Relaxed ones carry none, except where the rules say relaxed accesses are
+ * {@link RelaxedOrdering#ORDERED} (powerpc), where they are the ordered ones. Copies and fills
+ * carry only the fences their {@link CopyAlgorithm} declares. Accessors are safe for use by many threads; each call is one or more independent device
  * transactions and no call is atomic with another.
  */
 public interface IoAccessor extends AutoCloseable {
@@ -154,7 +158,7 @@ public interface IoAccessor extends AutoCloseable {
     void write64(long offset, long value);
 
     /**
-     * Reads one byte without barriers ({@code readb_relaxed}).
+     * Reads one byte without ordering hooks where the rules say relaxed accesses are {@link RelaxedOrdering#UNORDERED} ({@code readb_relaxed}).
      *
      * @param offset the offset in this window
      * @return the value
@@ -163,7 +167,7 @@ public interface IoAccessor extends AutoCloseable {
     byte read8Relaxed(long offset);
 
     /**
-     * Reads two bytes without barriers ({@code readw_relaxed}).
+     * Reads two bytes without ordering hooks where the rules say relaxed accesses are {@link RelaxedOrdering#UNORDERED} ({@code readw_relaxed}).
      *
      * @param offset the offset in this window
      * @return the device value
@@ -172,7 +176,7 @@ public interface IoAccessor extends AutoCloseable {
     short read16Relaxed(long offset);
 
     /**
-     * Reads four bytes without barriers ({@code readl_relaxed}).
+     * Reads four bytes without ordering hooks where the rules say relaxed accesses are {@link RelaxedOrdering#UNORDERED} ({@code readl_relaxed}).
      *
      * @param offset the offset in this window
      * @return the device value
@@ -181,7 +185,7 @@ public interface IoAccessor extends AutoCloseable {
     int read32Relaxed(long offset);
 
     /**
-     * Reads eight bytes without barriers ({@code readq_relaxed}).
+     * Reads eight bytes without ordering hooks where the rules say relaxed accesses are {@link RelaxedOrdering#UNORDERED} ({@code readq_relaxed}).
      *
      * @param offset the offset in this window
      * @return the device value
@@ -190,7 +194,7 @@ public interface IoAccessor extends AutoCloseable {
     long read64Relaxed(long offset);
 
     /**
-     * Writes one byte without barriers ({@code writeb_relaxed}).
+     * Writes one byte without ordering hooks where the rules say relaxed accesses are {@link RelaxedOrdering#UNORDERED} ({@code writeb_relaxed}).
      *
      * @param offset the offset in this window
      * @param value  the value
@@ -199,7 +203,7 @@ public interface IoAccessor extends AutoCloseable {
     void write8Relaxed(long offset, byte value);
 
     /**
-     * Writes two bytes without barriers ({@code writew_relaxed}).
+     * Writes two bytes without ordering hooks where the rules say relaxed accesses are {@link RelaxedOrdering#UNORDERED} ({@code writew_relaxed}).
      *
      * @param offset the offset in this window
      * @param value  the device value
@@ -208,7 +212,7 @@ public interface IoAccessor extends AutoCloseable {
     void write16Relaxed(long offset, short value);
 
     /**
-     * Writes four bytes without barriers ({@code writel_relaxed}).
+     * Writes four bytes without ordering hooks where the rules say relaxed accesses are {@link RelaxedOrdering#UNORDERED} ({@code writel_relaxed}).
      *
      * @param offset the offset in this window
      * @param value  the device value
@@ -217,7 +221,7 @@ public interface IoAccessor extends AutoCloseable {
     void write32Relaxed(long offset, int value);
 
     /**
-     * Writes eight bytes without barriers ({@code writeq_relaxed}).
+     * Writes eight bytes without ordering hooks where the rules say relaxed accesses are {@link RelaxedOrdering#UNORDERED} ({@code writeq_relaxed}).
      *
      * @param offset the offset in this window
      * @param value  the device value
@@ -302,8 +306,14 @@ public interface IoAccessor extends AutoCloseable {
     void fillIo(long ioOffset, long length, byte value);
 
     /**
-     * Makes earlier writes reach the device: drains write-combining buffers on x86 (a LOCKed
-     * instruction), {@code dsb st} on arm64, {@code pciwb} on s390x where it exists.
+     * Makes earlier writes reach the device, with the backend's
+     * {@link dev.iomem.spi.Barriers#flushWrites()}. What that is, per backend: x86-64 a full
+     * fence ({@code VarHandle.fullFence()}, a LOCKed instruction, which also drains
+     * write-combining buffers, Intel SDM 11.3.1); arm64 {@code dsb st} from a native stub (where
+     * the stub cannot be made, degraded to the JVM's full fence, {@code dmb ish}, and
+     * {@code iomem probe} says so); s390x nothing, because each device write is a system call
+     * that completes its PCI store before it returns (there is no {@code pciwb} to issue from user
+     * space without MIO); the riscv64 example plugin {@code fence ow,ow}.
      *
      * @throws AccessorClosedException if the accessor is closed
      */

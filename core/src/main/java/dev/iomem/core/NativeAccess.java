@@ -30,7 +30,21 @@ public final class NativeAccess {
      * @param c a class of the module
      */
     public static String flagFor(Class<?> c) {
-        Module m = c.getModule();
-        return "--enable-native-access=" + (m.isNamed() ? m.getName() : "ALL-UNNAMED");
+        return flagFor(new Class<?>[] {c});
+    }
+
+    /**
+     * {@return the JVM flag that enables native access for the modules of all the given classes},
+     * each named once, such as {@code --enable-native-access=dev.iomem.arch.x86,dev.iomem.core}
+     *
+     * @param classes classes whose modules will make restricted calls
+     */
+    public static String flagFor(Class<?>... classes) {
+        java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
+        for (Class<?> c : classes) {
+            Module m = c.getModule();
+            names.add(m.isNamed() ? m.getName() : "ALL-UNNAMED");
+        }
+        return "--enable-native-access=" + String.join(",", names);
     }
 }

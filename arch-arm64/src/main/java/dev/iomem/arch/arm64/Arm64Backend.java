@@ -6,7 +6,6 @@ import dev.iomem.api.AccessRules;
 import dev.iomem.api.Availability;
 import dev.iomem.api.CopyAlgorithm;
 import dev.iomem.api.MemoryType;
-import dev.iomem.core.NativeAccess;
 import dev.iomem.core.access.MappedBus;
 import dev.iomem.core.access.RuleBasedBackend;
 import dev.iomem.spi.Barriers;
@@ -105,18 +104,18 @@ public final class Arm64Backend extends RuleBasedBackend {
     }
 
     @Override
-    public Availability probe() {
-        if (!ARCHES.contains(osArch)) {
-            return Availability.unavailable("os.arch is " + osArch + ", not aarch64");
-        }
-        if (!NativeAccess.enabledFor(Arm64Backend.class, RuleBasedBackend.class)) {
-            return Availability.unavailable("native access is not enabled: run with " + NativeAccess.flagFor(Arm64Backend.class));
-        }
+    protected String osArch() {
+        return osArch;
+    }
+
+    /** Available with the native stubs; degraded, with the cause, where only the JVM's fences can be used. */
+    @Override
+    protected Availability probeNative(String arch) {
         Arm64BarrierChoice choice = barrierChoice.get();
         if (choice.nativeOrdering()) {
-            return Availability.available("os.arch " + osArch + ", native access enabled; " + choice.reason());
+            return Availability.available("os.arch " + arch + ", native access enabled; " + choice.reason());
         }
-        return Availability.degraded("os.arch " + osArch + ", native access enabled; ORDERING DEGRADED: " + choice.reason()
+        return Availability.degraded("os.arch " + arch + ", native access enabled; ORDERING DEGRADED: " + choice.reason()
                 + "; ordered accesses and flushes use the JVM's inner-shareable fences (dmb ish*), not dmb oshld/oshst and dsb st",
                 "ordering: " + choice.reason() + "; the JVM's inner-shareable fences (dmb ish*) stand in for dmb oshld/oshst and dsb st");
     }
@@ -157,17 +156,9 @@ public final class Arm64Backend extends RuleBasedBackend {
      * {@return a {@link MappedBus} over the window}: one opaque little-endian access per
      * transaction, which on aarch64 is a single {@code ldr}/{@code str} of the access's width,
      * never paired or merged. The rules make every access naturally aligned before it gets there.
-     *
-     * @throws NullPointerException  if {@code region} is {@code null}
-     * @throws IllegalStateException if this JVM is not an aarch64 one with native access enabled
      */
     @Override
-    public IoBus openBus(MappedRegion region) {
-        Objects.requireNonNull(region, "region");
-        Availability a = probe();
-        if (!a.available()) {
-            throw new IllegalStateException("aarch64 backend cannot open " + region.description() + ": " + a.reason());
-        }
+    protected IoBus openNativeBus(MappedRegion region) {
         return new MappedBus(region);
     }
 }

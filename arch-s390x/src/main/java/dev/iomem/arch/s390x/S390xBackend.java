@@ -5,9 +5,7 @@ import dev.iomem.api.Availability;
 import dev.iomem.api.BlockStoreLimits;
 import dev.iomem.api.CopyAlgorithm;
 import dev.iomem.api.MemoryType;
-import dev.iomem.core.NativeAccess;
 import dev.iomem.core.access.RuleBasedBackend;
-import dev.iomem.core.linux.Libc;
 import dev.iomem.spi.Barriers;
 import dev.iomem.spi.IoBus;
 import dev.iomem.spi.MappedRegion;
@@ -98,13 +96,12 @@ public final class S390xBackend extends RuleBasedBackend {
      * correct either way.
      */
     @Override
-    public Availability probe() {
-        if (!ARCHES.contains(osArch)) {
-            return Availability.unavailable("os.arch is " + osArch + ", not s390x");
-        }
-        if (!NativeAccess.enabledFor(S390xBackend.class, RuleBasedBackend.class)) {
-            return Availability.unavailable("native access is not enabled: run with " + NativeAccess.flagFor(S390xBackend.class));
-        }
+    protected String osArch() {
+        return osArch;
+    }
+
+    @Override
+    protected Availability probeNative(String arch) {
         ZpciEnvironment env;
         try {
             env = ZpciEnvironment.inspect(pciDevices, hwcap.getAsLong());
@@ -145,24 +142,11 @@ public final class S390xBackend extends RuleBasedBackend {
     }
 
     /**
-     * {@return a {@link ZpciSyscallBus} over the real system-call gateway}
-     *
-     * @throws NullPointerException  if {@code region} is {@code null}
-     * @throws IllegalStateException if this is not s390x (system calls 352 and 353 mean something
-     *                               else, or nothing, elsewhere) or native access is not enabled
+     * {@return a {@link ZpciSyscallBus} over the real system-call gateway}, whose downcall
+     * {@code dev.iomem.core}'s Libc makes (the template checked native access for it).
      */
     @Override
-    public IoBus openBus(MappedRegion region) {
-        Objects.requireNonNull(region, "region");
-        if (!ARCHES.contains(osArch)) {
-            throw new IllegalStateException("the zPCI system-call bus needs s390x; os.arch is " + osArch);
-        }
-        // The downcall itself is made by dev.iomem.core's Libc.
-        for (Class<?> c : new Class<?>[] {S390xBackend.class, Libc.class}) {
-            if (!NativeAccess.enabledFor(c)) {
-                throw new IllegalStateException("native access is not enabled: run with " + NativeAccess.flagFor(c));
-            }
-        }
+    protected IoBus openNativeBus(MappedRegion region) {
         return new ZpciSyscallBus(region, SyscallGateway.libc());
     }
 }

@@ -4,7 +4,6 @@ import dev.iomem.api.AccessRules;
 import dev.iomem.api.Availability;
 import dev.iomem.api.CopyAlgorithm;
 import dev.iomem.api.MemoryType;
-import dev.iomem.core.NativeAccess;
 import dev.iomem.core.access.MappedBus;
 import dev.iomem.core.access.RuleBasedBackend;
 import dev.iomem.spi.Barriers;
@@ -62,17 +61,10 @@ public final class X86Backend extends RuleBasedBackend {
         return 100;
     }
 
+    /** On x86-64 with native access: UC/WC ordering needs no extra instructions; says whether the native routines run. */
     @Override
-    public Availability probe() {
-        String arch = System.getProperty("os.arch", "unknown");
-        if (!ARCHES.contains(arch)) {
-            return Availability.unavailable("os.arch is " + arch + ", not amd64/x86_64");
-        }
-        if (!NativeAccess.enabledFor(X86Backend.class, RuleBasedBackend.class)) {
-            return Availability.unavailable("native access is not enabled: run with "
-                    + NativeAccess.flagFor(X86Backend.class) + " (and for dev.iomem.core)");
-        }
-        return Availability.available("os.arch " + arch + ", native access enabled; UC/WC ordering needs no extra instructions; "
+    protected Availability probeNative(String osArch) {
+        return Availability.available("os.arch " + osArch + ", native access enabled; UC/WC ordering needs no extra instructions; "
                 + copies() + "; " + unalignedScalars());
     }
 
@@ -105,18 +97,9 @@ public final class X86Backend extends RuleBasedBackend {
         return X86Barriers.INSTANCE;
     }
 
-    /**
-     * {@inheritDoc}
-     *
-     * @throws IllegalStateException if this JVM is not an x86-64 one with native access enabled
-     */
+    /** {@return a {@link MappedBus} with the native copy and unaligned-scalar routines where they could be made} */
     @Override
-    public IoBus openBus(MappedRegion region) {
-        Objects.requireNonNull(region, "region");
-        Availability a = probe();
-        if (!a.available()) {
-            throw new IllegalStateException("x86_64 backend cannot open " + region.description() + ": " + a.reason());
-        }
+    protected IoBus openNativeBus(MappedRegion region) {
         return new MappedBus(region, X86CopyRoutines.isAvailable() ? X86CopyRoutines.INSTANCE : null,
                 X86ScalarRoutines.isAvailable() ? X86ScalarRoutines.INSTANCE : null);
     }

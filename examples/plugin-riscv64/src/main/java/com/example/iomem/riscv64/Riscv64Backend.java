@@ -5,7 +5,6 @@ import dev.iomem.api.AccessRules;
 import dev.iomem.api.Availability;
 import dev.iomem.api.CopyAlgorithm;
 import dev.iomem.api.MemoryType;
-import dev.iomem.core.NativeAccess;
 import dev.iomem.core.access.MappedBus;
 import dev.iomem.core.access.RuleBasedBackend;
 import dev.iomem.spi.Barriers;
@@ -102,25 +101,24 @@ public final class Riscv64Backend extends RuleBasedBackend {
         return 100;
     }
 
+    @Override
+    protected String osArch() {
+        return osArch;
+    }
+
     /**
-     * {@return whether this backend drives real hardware here, and why}: not on a CPU that is not
-     * riscv64, not without native access; on riscv64 available, with "ORDERING DEGRADED" and the
-     * reason when the fence stubs could not be made. Never throws.
+     * {@return on riscv64 with native access (the template checked both): available, or degraded
+     * with the cause when the fence stubs could not be made} Never throws.
      */
     @Override
-    public Availability probe() {
-        if (!OS_ARCH_NAMES.contains(osArch)) {
-            return Availability.unavailable("os.arch is " + osArch + ", not riscv64");
-        }
-        if (!NativeAccess.enabledFor(Riscv64Backend.class, RuleBasedBackend.class)) {
-            return Availability.unavailable("native access is not enabled: run with " + NativeAccess.flagFor(Riscv64Backend.class));
-        }
+    protected Availability probeNative(String arch) {
         Riscv64BarrierChoice choice = barrierChoice.get();
         if (choice.nativeOrdering()) {
-            return Availability.available("os.arch " + osArch + ", native access enabled; " + choice.reason());
+            return Availability.available("os.arch " + arch + ", native access enabled; " + choice.reason());
         }
-        return Availability.available("os.arch " + osArch + ", native access enabled; ORDERING DEGRADED: " + choice.reason()
-                + "; ordered accesses and flushes use the JVM's fences, whose device (I/O) bits are not guaranteed");
+        return Availability.degraded("os.arch " + arch + ", native access enabled; ORDERING DEGRADED: " + choice.reason()
+                + "; ordered accesses and flushes use the JVM's fences, whose device (I/O) bits are not guaranteed",
+                "ordering: " + choice.reason() + "; the JVM's fences stand in for fence i,ir / fence w,o / fence ow,ow");
     }
 
     /**
@@ -159,17 +157,9 @@ public final class Riscv64Backend extends RuleBasedBackend {
      * {@return a {@link MappedBus} over the window}: one opaque little-endian access per
      * transaction, which on riscv64 is a single load or store of the access's width, never merged
      * or split. The rules make every access naturally aligned before it gets there.
-     *
-     * @throws NullPointerException  if {@code region} is {@code null}
-     * @throws IllegalStateException if this JVM is not a riscv64 one with native access enabled
      */
     @Override
-    public IoBus openBus(MappedRegion region) {
-        Objects.requireNonNull(region, "region");
-        Availability a = probe();
-        if (!a.available()) {
-            throw new IllegalStateException("riscv64 backend cannot open " + region.description() + ": " + a.reason());
-        }
+    protected IoBus openNativeBus(MappedRegion region) {
         return new MappedBus(region);
     }
 }
