@@ -65,8 +65,10 @@ import java.util.concurrent.TimeUnit;
  * whose message names the {@link ConformanceRule}, the operation, the offset and length, what was
  * seen and what was expected, and the trace.
  *
- * <p>What the kit cannot see: the native mechanism itself ({@link ArchBackend#openBus} and
- * {@link ArchBackend#nativeBarriers()}), which only real hardware can prove.
+ * <p>Where the backend is available on the machine running the kit ({@link ArchBackend#probe()}
+ * and {@code os.arch}), the kit also runs its native bus and barriers over native memory and
+ * compares results (rule {@code native-path}). What it cannot see there is the ordering the
+ * native barriers give and how real device memory answers, which only real hardware can prove.
  */
 @DisplayName("ArchBackend conformance")
 @TestClassOrder(ClassOrderer.OrderAnnotation.class)
@@ -95,7 +97,7 @@ public abstract class ArchBackendConformance {
         return 4 * PAGE;
     }
 
-    private List<BackendUnderTest> each() {
+    List<BackendUnderTest> each() {
         ArchBackend b = backend();
         List<BackendUnderTest> out = new ArrayList<>();
         for (MemoryType t : memoryTypes()) {
@@ -104,16 +106,16 @@ public abstract class ArchBackendConformance {
         return out;
     }
 
-    private static long pageOf(AccessRules rules) {
+    static long pageOf(AccessRules rules) {
         return rules.boundary() != 0 ? rules.boundary() : PAGE;
     }
 
-    private static List<Width> widths(AccessRules rules) {
+    static List<Width> widths(AccessRules rules) {
         return new TreeSet<>(rules.scalarWidths()).stream().toList();
     }
 
     /** Offsets a scalar of width {@code w} may use in a window of {@code size} bytes under {@code rules}. */
-    private static List<Long> scalarOffsets(AccessRules rules, Width w, long size) {
+    static List<Long> scalarOffsets(AccessRules rules, Width w, long size) {
         TreeSet<Long> set = new TreeSet<>();
         for (long o = 0; o < 32; o++) {
             set.add(o);
@@ -167,7 +169,7 @@ public abstract class ArchBackendConformance {
         return cases;
     }
 
-    private static String hex(long v) {
+    static String hex(long v) {
         return "0x" + Long.toHexString(v);
     }
 
@@ -325,7 +327,7 @@ public abstract class ArchBackendConformance {
         }
     }
 
-    private static void expectSingle(BackendUnderTest h, String what, AccessKind kind, long abs, Width w, List<TraceEntry> trace) {
+    static void expectSingle(BackendUnderTest h, String what, AccessKind kind, long abs, Width w, List<TraceEntry> trace) {
         List<TraceEntry> tx = trace.stream().filter(TraceEntry::isTransaction).toList();
         if (tx.size() != 1 || tx.getFirst().kind() != kind || tx.getFirst().offset() != abs || tx.getFirst().size() != w.bytes()) {
             throw ConformanceFailure.of(ConformanceRule.SINGLE_TRANSACTION, h.label + " " + what, abs, w.bytes(),
@@ -512,7 +514,7 @@ public abstract class ArchBackendConformance {
     static void expectRefused(BackendUnderTest h, Refusal r, ConformanceRule as) {
         h.device.trace().clear();
         h.bus.clearFaults();
-        byte[] before = h.bus.snapshot();
+        Object before = h.memoryState();
         Throwable thrown = null;
         try {
             r.op.run();
@@ -521,6 +523,14 @@ public abstract class ArchBackendConformance {
         }
         List<TraceEntry> trace = h.device.trace().entries();
         String what = h.label + " " + r.what;
+        if (!h.bus.faults().isEmpty()) {
+            // The refusal reached the bus: name the rule the device faulted on, not only the missing refusal.
+            SimulatedFault f = h.bus.faults().getFirst();
+            throw ConformanceFailure.of(as != null ? as : BackendUnderTest.ruleOf(f), what, r.offset, r.length,
+                    "a refused access that reached the bus, which faulted: " + f.getMessage()
+                            + (trace.isEmpty() ? "" : " (after " + trace.size() + " trace entries)"),
+                    r.expected.getSimpleName() + " from the accessor before the bus is touched", trace, f);
+        }
         if (!trace.isEmpty()) {
             long writes = trace.stream().filter(e -> e.kind().isWrite()).count();
             throw ConformanceFailure.of(as != null ? as : ConformanceRule.NO_TRAFFIC_ON_REJECTION, what, r.offset, r.length,
@@ -528,13 +538,7 @@ public abstract class ArchBackendConformance {
                             + " and then " + (thrown == null ? "no exception" : thrown.getClass().getSimpleName()),
                     "an empty trace: " + r.expected.getSimpleName() + " before any transaction or barrier", trace, thrown);
         }
-        if (!h.bus.faults().isEmpty()) {
-            SimulatedFault f = h.bus.faults().getFirst();
-            throw ConformanceFailure.of(as != null ? as : ConformanceRule.NO_TRAFFIC_ON_REJECTION, what, r.offset, r.length,
-                    "the access reached the bus, which faulted: " + f.getMessage(),
-                    r.expected.getSimpleName() + " from the accessor before the bus is touched", trace, f);
-        }
-        if (!Arrays.equals(before, h.bus.snapshot())) {
+        if (!BackendUnderTest.sameMemory(before, h.memoryState())) {
             throw ConformanceFailure.of(as != null ? as : ConformanceRule.NO_TRAFFIC_ON_REJECTION, what, r.offset, r.length,
                     "device memory changed", "device memory untouched", trace);
         }
@@ -702,7 +706,7 @@ public abstract class ArchBackendConformance {
      * algorithms that align the RAM side (powerpc's) plan on, and a backend that forgets a
      * segment's own offset moves the wrong bytes.
      */
-    private static MemorySegment source(int length, long seed, boolean nativeMemory, Arena arena) {
+    static MemorySegment source(int length, long seed, boolean nativeMemory, Arena arena) {
         int skip = (int) ((seed >>> 1) & 7);
         byte[] b = new byte[length + skip];
         new SplittableRandom(seed).nextBytes(b);
@@ -1020,6 +1024,16 @@ public abstract class ArchBackendConformance {
                     }
                 }
             }
+        }
+    }
+
+    @Nested
+    @Order(12)
+    @DisplayName("Contract edges: slices' hooks, read(offset, width) refusals, one load per read, RAM buffers, windows beyond 4 GiB, the native path")
+    class ContractEdges extends ContractEdgeChecks {
+        @Override
+        ArchBackendConformance kit() {
+            return ArchBackendConformance.this;
         }
     }
 

@@ -56,6 +56,18 @@ final class BackendUnderTest {
         return new BackendUnderTest(backend, rules, device, accessor, label);
     }
 
+    /**
+     * The backend's accessor for its own rules of {@code type} over a sparse simulated window
+     * (pages allocated on first write), for windows beyond 4 GiB.
+     */
+    static BackendUnderTest openSparse(ArchBackend backend, MemoryType type, long size) {
+        AccessRules rules = backend.rules(type);
+        SimulatedDevice device = SimulatedDevice.sparse(rules, size);
+        String label = backend.name() + "/" + type + " (window of " + size + " bytes)";
+        IoAccessor accessor = build(label, () -> backend.accessor(device.bus(), type, device.barriers()));
+        return new BackendUnderTest(backend, rules, device, accessor, label);
+    }
+
     /** The backend's accessor for explicit rules (a quirk, say), built with {@code accessor(bus, rules, barriers)}. */
     static BackendUnderTest open(ArchBackend backend, AccessRules rules, long size, String variant) {
         SimulatedDevice device = SimulatedDevice.create(rules, size);
@@ -123,16 +135,55 @@ final class BackendUnderTest {
         return v;
     }
 
-    ConformanceFailure fault(String what, long offset, long length, SimulatedFault f) {
-        ConformanceRule rule = switch (f.rule()) {
+    /** {@return the state of device memory, to compare with {@link #sameMemory}: a sparse bus's pages, a dense bus's bytes} */
+    Object memoryState() {
+        return bus.isSparse() ? bus.snapshotPages() : bus.snapshot();
+    }
+
+    /** {@return whether two {@link #memoryState()}s are equal} */
+    static boolean sameMemory(Object a, Object b) {
+        if (a instanceof byte[] x && b instanceof byte[] y) {
+            return java.util.Arrays.equals(x, y);
+        }
+        java.util.SortedMap<?, ?> x = (java.util.SortedMap<?, ?>) a;
+        java.util.SortedMap<?, ?> y = (java.util.SortedMap<?, ?>) b;
+        if (!x.keySet().equals(y.keySet())) {
+            // A page written with zeros is allocated but equal to an absent one.
+            java.util.Set<Object> keys = new java.util.HashSet<>(x.keySet());
+            keys.addAll(y.keySet());
+            for (Object k : keys) {
+                byte[] p = (byte[]) x.get(k);
+                byte[] q = (byte[]) y.get(k);
+                if (!java.util.Arrays.equals(p == null ? new byte[q.length] : p, q == null ? new byte[p.length] : q)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        for (Object k : x.keySet()) {
+            if (!java.util.Arrays.equals((byte[]) x.get(k), (byte[]) y.get(k))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@return the kit's rule for the rule a simulated fault names} */
+    static ConformanceRule ruleOf(SimulatedFault f) {
+        return switch (f.rule()) {
             case "natural-alignment" -> ConformanceRule.NATURAL_ALIGNMENT;
             case "boundary" -> ConformanceRule.BOUNDARY;
             case "allowed-width" -> ConformanceRule.ALLOWED_WIDTH;
             case "block-store-limits" -> ConformanceRule.BLOCK_STORE_LIMITS;
             case "inside-window" -> ConformanceRule.INSIDE_RANGE;
             case "close" -> ConformanceRule.CLOSE;
+            case "read-only-window" -> ConformanceRule.READ_ONLY_WINDOW;
             default -> ConformanceRule.HARDWARE_FAULT;
         };
+    }
+
+    ConformanceFailure fault(String what, long offset, long length, SimulatedFault f) {
+        ConformanceRule rule = ruleOf(f);
         return ConformanceFailure.of(rule, label + " " + what, offset, length,
                 "the device fault \"" + f.getMessage() + "\"", "no access the hardware would fault on", device.trace().entries(), f);
     }

@@ -22,6 +22,8 @@ public enum ConformanceRule {
     REJECTION_TYPE("rejection-type", "a refused access throws the IoAccessException subtype the IoAccessor contract names"),
     /** A write through a read-only window is refused. */
     READ_ONLY_WINDOW("read-only-window", "a write, copy or fill through a window mapped read-only throws ReadOnlyWindowException before any transaction or barrier"),
+    /** The RAM buffer of a copy is checked before the device. */
+    RAM_BUFFER("ram-buffer", "a copy whose RAM buffer it cannot use (read-only for copyFromIo, of a closed arena, confined to another thread) throws IllegalArgumentException, IllegalStateException or WrongThreadException before any transaction or barrier"),
     /** Copies and fills issue only the right kind of transaction. */
     ACCESS_KIND("access-kind", "copyToIo and fillIo only store, copyFromIo only loads, and none of them calls an ordering hook"),
     /** Copy fences. */
@@ -56,6 +58,10 @@ public enum ConformanceRule {
     FLUSH("flush", "flushWrites calls the flush barrier once and issues nothing else"),
     /** Slices. */
     SLICE_ISOLATION("slice-isolation", "a slice maps its offsets into its parent and reaches nothing outside its own range"),
+    /** Windows beyond 4 GiB. */
+    LARGE_WINDOW("large-window", "in a window larger than 4 GiB, scalars, copies, fills and slices at offsets beyond 2 GiB and 4 GiB reach exactly those offsets (no offset is truncated to 32 bits)"),
+    /** The native path. */
+    NATIVE_PATH("native-path", "where the backend is available on the machine running the kit, its own bus (openBus) and native barriers round-trip every scalar and move the right bytes in copies and fills over native memory"),
     /** Close. */
     CLOSE("close", "after close every access throws AccessorClosedException without bus traffic; close is idempotent"),
     /** Concurrency. */

@@ -9,10 +9,10 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -35,16 +35,22 @@ import java.util.TreeMap;
  * ({@link RegisterBehavior}) make stray, repeated or widened accesses visible. The test side
  * looks at memory with {@link #peek}/{@link #poke}, which neither trace nor trigger side effects.
  *
+ * <p>Device memory is one array of up to {@link #MAX_SIZE} bytes, or, made with
+ * {@link #sparse(AccessRules, long)}, pages allocated on first write, for windows beyond 4 GiB.
+ *
  * <p>All methods are synchronized: one transaction at a time, like a single device.
  */
 public final class SimulatedBus implements IoBus {
 
-    /** The largest window the simulator holds. */
+    /** The largest window the simulator holds in one array. */
     public static final long MAX_SIZE = 1L << 30;
+
+    /** The largest {@linkplain #sparse(AccessRules, long) sparse} window: 1 TiB, of which only touched pages cost memory. */
+    public static final long MAX_SPARSE_SIZE = 1L << 40;
 
     private final AccessRules rules;
     private final AccessTrace trace;
-    private final byte[] memory;
+    private final DeviceMemory memory;
     private final TreeMap<Long, Register> registers = new TreeMap<>();
     private final List<SimulatedFault> faults = new ArrayList<>();
     private int closeCalls;
@@ -77,12 +83,56 @@ public final class SimulatedBus implements IoBus {
      * @throws IllegalArgumentException if {@code size} is not 1 to {@link #MAX_SIZE}
      */
     public SimulatedBus(AccessRules rules, long size, AccessTrace trace) {
+        this(rules, trace, dense(size));
+    }
+
+    private SimulatedBus(AccessRules rules, AccessTrace trace, DeviceMemory memory) {
         this.rules = Objects.requireNonNull(rules, "rules");
         this.trace = Objects.requireNonNull(trace, "trace");
+        this.memory = memory;
+    }
+
+    private static DeviceMemory dense(long size) {
         if (size < 1 || size > MAX_SIZE) {
             throw new IllegalArgumentException("a simulated window must be 1 to " + MAX_SIZE + " bytes, got " + size);
         }
-        this.memory = new byte[(int) size];
+        return new DeviceMemory.Dense(size);
+    }
+
+    /**
+     * Creates zeroed device memory of {@code size} bytes held in pages of 4 KiB allocated on the
+     * first write to them (by a store, a block store or {@link #poke}): a window beyond 4 GiB
+     * costs only the pages touched. {@link #peek}, {@link #poke}, registers and faults work as on
+     * a dense bus; {@link #snapshot()} only up to {@link #MAX_SIZE}, {@link #snapshotPages()} always.
+     *
+     * @param rules the rules the simulated hardware enforces
+     * @param size  the window size in bytes
+     * @param trace the trace to record into
+     * @return the bus
+     * @throws NullPointerException     if {@code rules} or {@code trace} is {@code null}
+     * @throws IllegalArgumentException if {@code size} is not 1 to {@link #MAX_SPARSE_SIZE}
+     */
+    public static SimulatedBus sparse(AccessRules rules, long size, AccessTrace trace) {
+        if (size < 1 || size > MAX_SPARSE_SIZE) {
+            throw new IllegalArgumentException("a sparse simulated window must be 1 to " + MAX_SPARSE_SIZE + " bytes, got " + size);
+        }
+        return new SimulatedBus(rules, trace, new DeviceMemory.Sparse(size));
+    }
+
+    /**
+     * Like {@link #sparse(AccessRules, long, AccessTrace)} with a trace of its own.
+     *
+     * @param rules the rules the simulated hardware enforces
+     * @param size  the window size in bytes
+     * @return the bus
+     */
+    public static SimulatedBus sparse(AccessRules rules, long size) {
+        return sparse(rules, size, new AccessTrace());
+    }
+
+    /** {@return whether this bus holds its memory in pages allocated on first write} */
+    public boolean isSparse() {
+        return memory instanceof DeviceMemory.Sparse;
     }
 
     /** {@return the rules this simulated hardware enforces} */
@@ -97,7 +147,7 @@ public final class SimulatedBus implements IoBus {
 
     @Override
     public long size() {
-        return memory.length;
+        return memory.size;
     }
 
     /** Whether the window is simulated as mapped read-only (guarded by this). */
@@ -129,7 +179,7 @@ public final class SimulatedBus implements IoBus {
     public synchronized long load(long offset, Width width) {
         Objects.requireNonNull(width, "width");
         checkScalar(AccessKind.LOAD, offset, width);
-        int at = (int) offset;
+        long at = offset;
         int n = width.bytes();
         beforeLoad(at, n);
         long value = 0;
@@ -148,7 +198,7 @@ public final class SimulatedBus implements IoBus {
         checkWritable(AccessKind.STORE, offset, width.bytes());
         long v = value & width.mask();
         for (int i = 0; i < width.bytes(); i++) {
-            storeByte((int) offset + i, (byte) (v >>> (8 * i)));
+            storeByte(offset + i, (byte) (v >>> (8 * i)));
         }
         trace.record(TraceEntry.scalar(AccessKind.STORE, offset, width.bytes(), v));
     }
@@ -185,7 +235,7 @@ public final class SimulatedBus implements IoBus {
         checkBoundary(AccessKind.STORE_BLOCK, offset, len);
         byte[] bytes = src.toArray(ValueLayout.JAVA_BYTE);
         for (int i = 0; i < bytes.length; i++) {
-            storeByte((int) offset + i, bytes[i]);
+            storeByte(offset + i, bytes[i]);
         }
         trace.record(TraceEntry.block(offset, bytes));
     }
@@ -228,7 +278,7 @@ public final class SimulatedBus implements IoBus {
     public synchronized SimulatedBus register(long offset, Width width, RegisterBehavior behavior) {
         Objects.requireNonNull(width, "width");
         Objects.requireNonNull(behavior, "behavior");
-        if (offset < 0 || offset + width.bytes() > memory.length) {
+        if (offset < 0 || offset > memory.size - width.bytes()) {
             throw new IllegalArgumentException("register at 0x" + Long.toHexString(offset) + " is outside the window");
         }
         for (Register r : registers.values()) {
@@ -279,8 +329,8 @@ public final class SimulatedBus implements IoBus {
      * @throws IndexOutOfBoundsException if the range is not inside the window
      */
     public synchronized byte[] peek(long offset, int length) {
-        Objects.checkFromIndexSize(offset, length, memory.length);
-        return Arrays.copyOfRange(memory, (int) offset, (int) offset + length);
+        Objects.checkFromIndexSize(offset, length, memory.size);
+        return memory.read(offset, length);
     }
 
     /**
@@ -307,8 +357,8 @@ public final class SimulatedBus implements IoBus {
      * @throws IndexOutOfBoundsException if the range is not inside the window
      */
     public synchronized void poke(long offset, byte... bytes) {
-        Objects.checkFromIndexSize(offset, bytes.length, memory.length);
-        System.arraycopy(bytes, 0, memory, (int) offset, bytes.length);
+        Objects.checkFromIndexSize(offset, bytes.length, memory.size);
+        memory.write(offset, bytes);
     }
 
     /**
@@ -327,9 +377,22 @@ public final class SimulatedBus implements IoBus {
         poke(offset, b);
     }
 
-    /** {@return a copy of the whole of device memory} */
+    /**
+     * {@return a copy of the whole of device memory}
+     *
+     * @throws UnsupportedOperationException if the bus is sparse and larger than {@link #MAX_SIZE}
+     */
     public synchronized byte[] snapshot() {
-        return memory.clone();
+        return memory.snapshot();
+    }
+
+    /**
+     * {@return copies of device memory in pages of 4 KiB keyed by their offset} On a sparse bus
+     * only the pages ever written are present (every other byte is zero); on a dense bus every
+     * page is. The last page is shorter if the window ends inside it.
+     */
+    public synchronized SortedMap<Long, byte[]> snapshotPages() {
+        return memory.pages();
     }
 
     private void checkScalar(AccessKind kind, long offset, Width width) {
@@ -354,8 +417,8 @@ public final class SimulatedBus implements IoBus {
     }
 
     private void checkRange(AccessKind kind, long offset, long size) {
-        if (offset < 0 || size < 0 || offset > memory.length - size) {
-            throw fault("inside-window", kind, offset, size, "the access is outside the device window of " + memory.length + " bytes");
+        if (offset < 0 || size < 0 || offset > memory.size - size) {
+            throw fault("inside-window", kind, offset, size, "the access is outside the device window of " + memory.size + " bytes");
         }
     }
 
@@ -378,41 +441,41 @@ public final class SimulatedBus implements IoBus {
         return rules.name() + "/" + rules.memoryType();
     }
 
-    private void beforeLoad(int at, int n) {
+    private void beforeLoad(long at, int n) {
         for (Register r : overlapping(at, n)) {
             if (r.behavior == RegisterBehavior.FIFO) {
                 Long next = r.queue.pollFirst();
                 long v = next == null ? 0 : next;
                 for (int i = 0; i < r.size; i++) {
-                    memory[(int) r.offset + i] = (byte) (v >>> (8 * i));
+                    memory.set(r.offset + i, (byte) (v >>> (8 * i)));
                 }
             }
         }
     }
 
-    private void afterLoad(int at, int n) {
+    private void afterLoad(long at, int n) {
         for (Register r : overlapping(at, n)) {
             if (r.behavior == RegisterBehavior.READ_TO_CLEAR) {
-                Arrays.fill(memory, (int) r.offset, (int) r.end(), (byte) 0);
+                memory.write(r.offset, new byte[r.size]);
             }
         }
     }
 
-    private byte visibleByte(int at) {
+    private byte visibleByte(long at) {
         Register r = registerAt(at);
-        return r != null && r.behavior == RegisterBehavior.WRITE_ONLY ? 0 : memory[at];
+        return r != null && r.behavior == RegisterBehavior.WRITE_ONLY ? 0 : memory.get(at);
     }
 
-    private void storeByte(int at, byte b) {
+    private void storeByte(long at, byte b) {
         Register r = registerAt(at);
         if (r == null) {
-            memory[at] = b;
+            memory.set(at, b);
             return;
         }
         switch (r.behavior) {
             case READ_ONLY -> { }
-            case WRITE_1_TO_CLEAR -> memory[at] = (byte) (memory[at] & ~b);
-            default -> memory[at] = b;
+            case WRITE_1_TO_CLEAR -> memory.set(at, (byte) (memory.get(at) & ~b));
+            default -> memory.set(at, b);
         }
     }
 

@@ -44,6 +44,20 @@ public record SimulatedDevice(SimulatedBus bus, RecordingBarriers barriers, Acce
     }
 
     /**
+     * {@return a zeroed simulated device of {@code size} bytes held in pages allocated on first
+     * write} See {@link SimulatedBus#sparse(AccessRules, long, AccessTrace)}: windows beyond 4 GiB
+     * cost only the pages touched.
+     *
+     * @param rules the rules the simulated hardware enforces
+     * @param size  the window size in bytes
+     * @throws IllegalArgumentException if {@code size} is not 1 to {@link SimulatedBus#MAX_SPARSE_SIZE}
+     */
+    public static SimulatedDevice sparse(AccessRules rules, long size) {
+        AccessTrace trace = new AccessTrace();
+        return new SimulatedDevice(SimulatedBus.sparse(rules, size, trace), new RecordingBarriers(trace), trace);
+    }
+
+    /**
      * {@return {@code backend}'s accessor over this device, for the device's own rules}
      * It is built with {@link ArchBackend#accessor(dev.iomem.spi.IoBus, AccessRules, dev.iomem.spi.Barriers)}.
      *

@@ -13,6 +13,7 @@ import dev.iomem.testkit.TestOutcome;
 import dev.iomem.testkit.fixtures.BrokenBackend;
 import dev.iomem.testkit.fixtures.DelegatingAccessor;
 import dev.iomem.testkit.fixtures.DelegatingBus;
+import dev.iomem.testkit.fixtures.NativeReferenceBackend;
 import dev.iomem.testkit.fixtures.ReferenceBackend;
 import dev.iomem.testkit.reference.ReferenceAccessor;
 import org.junit.jupiter.api.DisplayName;
@@ -189,7 +190,8 @@ class BrokenBackendsTest {
                                 return r;
                             }
                         })),
-                Arguments.of("misaligned accesses passed to the bus unchecked", "no-traffic-on-rejection",
+                // The refusal reached the bus, which faulted: the failure names the fault's rule (was no-traffic-on-rejection).
+                Arguments.of("misaligned accesses passed to the bus unchecked", "natural-alignment",
                         broken(ReferenceBackend.arm64(), "unchecked-alignment", (bus, r, b) -> new DelegatingAccessor(ref(bus, r.toBuilder().naturalAlignment(false).build(), b)) {
                             @Override public AccessRules rules() {
                                 return r;
@@ -229,6 +231,84 @@ class BrokenBackendsTest {
                                     @Override public void close() { }
                                 };
                                 return ref(shifted, r, b);
+                            }
+                        })),
+                Arguments.of("slices whose flushWrites does nothing", "flush",
+                        broken(ReferenceBackend.arm64(), "slice-no-flush", (bus, r, b) -> new DelegatingAccessor(ref(bus, r, b)) {
+                            @Override public IoAccessor slice(long o, long n) {
+                                return new DelegatingAccessor(d.slice(o, n)) {
+                                    @Override public void flushWrites() { d.rules(); }
+                                };
+                            }
+                        })),
+                Arguments.of("slices whose ordered writes are relaxed", "barrier-before-ordered-write",
+                        broken(ReferenceBackend.arm64(), "slice-unordered", (bus, r, b) -> new DelegatingAccessor(ref(bus, r, b)) {
+                            @Override public IoAccessor slice(long o, long n) {
+                                return new DelegatingAccessor(d.slice(o, n)) {
+                                    @Override public void write32(long x, int v) { d.write32Relaxed(x, v); }
+                                    @Override public IoAccessor slice(long x, long m) { return d.slice(x, m); }
+                                };
+                            }
+                        })),
+                Arguments.of("read(offset, width) and write(offset, width, value) unchecked, arm64", "natural-alignment",
+                        broken(ReferenceBackend.arm64(), "unchecked-generic", (bus, r, b) -> new DelegatingAccessor(ref(bus, r, b)) {
+                            @Override public long read(long o, Width w) { return bus.load(o, w); }
+                            @Override public void write(long o, Width w, long v) { bus.store(o, w, v); }
+                        })),
+                Arguments.of("read(offset, width) and write(offset, width, value) unchecked, x86 with a quirk", "allowed-width",
+                        broken(ReferenceBackend.x86(), "unchecked-generic", (bus, r, b) -> new DelegatingAccessor(ref(bus, r, b)) {
+                            @Override public long read(long o, Width w) {
+                                return o >= 0 && o <= d.size() - w.bytes() ? bus.load(o, w) : d.read(o, w);
+                            }
+                            @Override public void write(long o, Width w, long v) {
+                                if (o >= 0 && o <= d.size() - w.bytes()) {
+                                    bus.store(o, w, v);
+                                } else {
+                                    d.write(o, w, v);
+                                }
+                            }
+                        })),
+                Arguments.of("read(offset, width) after close reaches the bus", "close",
+                        broken(ReferenceBackend.x86(), "generic-after-close", (bus, r, b) -> new DelegatingAccessor(ref(bus, r, b)) {
+                            @Override public long read(long o, Width w) { return d.isClosed() ? bus.load(o, w) : d.read(o, w); }
+                        })),
+                Arguments.of("reads that read again when they see all ones (an error check)", "single-transaction",
+                        broken(ReferenceBackend.s390x(), "reread-all-ones", (bus, r, b) -> new DelegatingAccessor(ref(bus, r, b)) {
+                            @Override public int read32Relaxed(long o) {
+                                int v = d.read32Relaxed(o);
+                                return v == -1 ? d.read32Relaxed(o) : v;
+                            }
+                            @Override public long read(long o, Width w) {
+                                long v = d.read(o, w);
+                                return v == w.mask() ? d.read(o, w) : v;
+                            }
+                        })),
+                Arguments.of("copyFromIo that reads the device before it finds the buffer unusable", "ram-buffer",
+                        broken(ReferenceBackend.x86(), "late-buffer-check", (bus, r, b) -> new DelegatingAccessor(ref(bus, r, b)) {
+                            @Override public void copyFromIo(long o, MemorySegment dst) {
+                                byte[] tmp = new byte[(int) dst.byteSize()];
+                                d.copyFromIo(o, MemorySegment.ofArray(tmp));
+                                MemorySegment.copy(MemorySegment.ofArray(tmp), 0, dst, 0, tmp.length);
+                            }
+                        })),
+                Arguments.of("copyToIo that reads a heap buffer from the start of its array", "correct-bytes",
+                        broken(ReferenceBackend.arm64(), "ignores-heap-offset", (bus, r, b) -> new DelegatingAccessor(ref(bus, r, b)) {
+                            @Override public void copyToIo(MemorySegment src, long o) {
+                                Object base = src.heapBase().orElse(null);
+                                MemorySegment whole = base instanceof long[] l ? MemorySegment.ofArray(l)
+                                        : base instanceof byte[] a ? MemorySegment.ofArray(a) : src;
+                                d.copyToIo(whole.asSlice(0, src.byteSize()), o);
+                            }
+                        })),
+                Arguments.of("a bus that truncates offsets to 32 bits", "large-window",
+                        broken(ReferenceBackend.x86(), "int-offsets", (bus, r, b) -> ref(new DelegatingBus(bus) {
+                            @Override public long load(long o, Width w) { return d.load((int) o, w); }
+                            @Override public void store(long o, Width w, long v) { d.store((int) o, w, v); }
+                        }, r, b))),
+                Arguments.of("a native bus that stores big-endian", "native-path",
+                        new NativeReferenceBackend("ref-native-big-endian", ReferenceBackend.x86()::rules, bus -> new DelegatingBus(bus) {
+                            @Override public void store(long o, Width w, long v) {
+                                d.store(o, w, Long.reverseBytes(v) >>> (64 - w.bits()));
                             }
                         }))
         );
