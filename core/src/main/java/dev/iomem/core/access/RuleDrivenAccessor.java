@@ -204,9 +204,10 @@ public final class RuleDrivenAccessor implements IoAccessor {
             // native scalar routines when it has them.
             return bus.load(at, w);
         }
-        barriers.beforeRead();
+        Barriers b = barriers;
+        b.beforeRead();
         long v = bus.load(at, w);
-        barriers.afterRead(v & w.mask());
+        b.afterRead(v & w.mask());
         return v;
     }
 
@@ -217,9 +218,10 @@ public final class RuleDrivenAccessor implements IoAccessor {
             bus.store(at, w, value & w.mask());
             return;
         }
-        barriers.beforeWrite();
+        Barriers b = barriers;
+        b.beforeWrite();
         bus.store(at, w, value & w.mask());
-        barriers.afterWrite();
+        b.afterWrite();
     }
 
     @Override
@@ -228,14 +230,17 @@ public final class RuleDrivenAccessor implements IoAccessor {
         // The hooks must not run for a refused read, so the window's bounds are tested here
         // rather than left to FFM.
         if (m != null && offset >= 0 && offset <= m.byteSize() - 1) {
-            barriers.beforeRead();
+            // One load of the hooks for both calls: C2 checks their class once, and the
+            // accesses' compiler fences do not make it reload the field in between.
+            Barriers b = barriers;
+            b.beforeRead();
             byte v;
             try {
                 v = MappedBus.aligned8(m, offset);
             } catch (RuntimeException e) {
                 throw refused(e, offset, Width.BYTE, "read8");
             }
-            barriers.afterRead(v & 0xffL);
+            b.afterRead(v & 0xffL);
             return v;
         }
         return (byte) slowLoad(offset, Width.BYTE, "read8", true);
@@ -259,14 +264,15 @@ public final class RuleDrivenAccessor implements IoAccessor {
         // The hooks must not run for a refused read, so the window's bounds are tested here
         // rather than left to FFM.
         if (m != null && ((m.address() + offset) & 1) == 0 && offset >= 0 && offset <= m.byteSize() - 2) {
-            barriers.beforeRead();
+            Barriers b = barriers;
+            b.beforeRead();
             short v;
             try {
                 v = MappedBus.aligned16(m, offset);
             } catch (RuntimeException e) {
                 throw refused(e, offset, Width.SHORT, "read16");
             }
-            barriers.afterRead(v & 0xffffL);
+            b.afterRead(v & 0xffffL);
             return v;
         }
         return (short) slowLoad(offset, Width.SHORT, "read16", true);
@@ -290,14 +296,15 @@ public final class RuleDrivenAccessor implements IoAccessor {
         // The hooks must not run for a refused read, so the window's bounds are tested here
         // rather than left to FFM.
         if (m != null && ((m.address() + offset) & 3) == 0 && offset >= 0 && offset <= m.byteSize() - 4) {
-            barriers.beforeRead();
+            Barriers b = barriers;
+            b.beforeRead();
             int v;
             try {
                 v = MappedBus.aligned32(m, offset);
             } catch (RuntimeException e) {
                 throw refused(e, offset, Width.INT, "read32");
             }
-            barriers.afterRead(v & 0xffff_ffffL);
+            b.afterRead(v & 0xffff_ffffL);
             return v;
         }
         return (int) slowLoad(offset, Width.INT, "read32", true);
@@ -321,14 +328,15 @@ public final class RuleDrivenAccessor implements IoAccessor {
         // The hooks must not run for a refused read, so the window's bounds are tested here
         // rather than left to FFM.
         if (m != null && ((m.address() + offset) & 7) == 0 && offset >= 0 && offset <= m.byteSize() - 8) {
-            barriers.beforeRead();
+            Barriers b = barriers;
+            b.beforeRead();
             long v;
             try {
                 v = MappedBus.aligned64(m, offset);
             } catch (RuntimeException e) {
                 throw refused(e, offset, Width.LONG, "read64");
             }
-            barriers.afterRead(v);
+            b.afterRead(v);
             return v;
         }
         return slowLoad(offset, Width.LONG, "read64", true);
@@ -352,13 +360,14 @@ public final class RuleDrivenAccessor implements IoAccessor {
         // The hooks must not run for a refused write, so the window's bounds are tested here
         // rather than left to FFM.
         if (m != null && offset >= 0 && offset <= m.byteSize() - 1) {
-            barriers.beforeWrite();
+            Barriers b = barriers;
+            b.beforeWrite();
             try {
                 MappedBus.aligned8(m, offset, value);
             } catch (RuntimeException e) {
                 throw refused(e, offset, Width.BYTE, "write8");
             }
-            barriers.afterWrite();
+            b.afterWrite();
         } else {
             slowStore(offset, Width.BYTE, value & 0xffL, "write8", true);
         }
@@ -383,13 +392,14 @@ public final class RuleDrivenAccessor implements IoAccessor {
         // The hooks must not run for a refused write, so the window's bounds are tested here
         // rather than left to FFM.
         if (m != null && ((m.address() + offset) & 1) == 0 && offset >= 0 && offset <= m.byteSize() - 2) {
-            barriers.beforeWrite();
+            Barriers b = barriers;
+            b.beforeWrite();
             try {
                 MappedBus.aligned16(m, offset, value);
             } catch (RuntimeException e) {
                 throw refused(e, offset, Width.SHORT, "write16");
             }
-            barriers.afterWrite();
+            b.afterWrite();
         } else {
             slowStore(offset, Width.SHORT, value & 0xffffL, "write16", true);
         }
@@ -414,13 +424,14 @@ public final class RuleDrivenAccessor implements IoAccessor {
         // The hooks must not run for a refused write, so the window's bounds are tested here
         // rather than left to FFM.
         if (m != null && ((m.address() + offset) & 3) == 0 && offset >= 0 && offset <= m.byteSize() - 4) {
-            barriers.beforeWrite();
+            Barriers b = barriers;
+            b.beforeWrite();
             try {
                 MappedBus.aligned32(m, offset, value);
             } catch (RuntimeException e) {
                 throw refused(e, offset, Width.INT, "write32");
             }
-            barriers.afterWrite();
+            b.afterWrite();
         } else {
             slowStore(offset, Width.INT, value & 0xffff_ffffL, "write32", true);
         }
@@ -445,13 +456,14 @@ public final class RuleDrivenAccessor implements IoAccessor {
         // The hooks must not run for a refused write, so the window's bounds are tested here
         // rather than left to FFM.
         if (m != null && ((m.address() + offset) & 7) == 0 && offset >= 0 && offset <= m.byteSize() - 8) {
-            barriers.beforeWrite();
+            Barriers b = barriers;
+            b.beforeWrite();
             try {
                 MappedBus.aligned64(m, offset, value);
             } catch (RuntimeException e) {
                 throw refused(e, offset, Width.LONG, "write64");
             }
-            barriers.afterWrite();
+            b.afterWrite();
         } else {
             slowStore(offset, Width.LONG, value, "write64", true);
         }
