@@ -53,6 +53,8 @@ class CompiledCodeTest {
                 "-XX:CompileCommand=quiet",
                 "-XX:CompileCommand=dontinline,dev.iomem.core.access.RuleDrivenAccessor::*",
                 "-XX:CompileCommand=print,dev.iomem.core.access.RuleDrivenAccessor::*",
+                "-XX:CompileCommand=dontinline,dev.iomem.core.access.ScalarFastPath::*",
+                "-XX:CompileCommand=print,dev.iomem.core.access.ScalarFastPath::*",
                 "-XX:CompileCommand=dontinline,dev.iomem.core.access.PlannedCopies::*",
                 "-XX:CompileCommand=print,dev.iomem.core.access.PlannedCopies::*",
                 "-XX:CompileCommand=print,dev.iomem.core.access.MappedBus::*",
@@ -69,8 +71,8 @@ class CompiledCodeTest {
         // checks.
         assertThat(methods.keySet()).as("C2 compiled the BAR paths")
                 .anyMatch(m -> m.endsWith("PlannedCopies::copyToIo")).anyMatch(m -> m.endsWith("PlannedCopies::copyFromIo"))
-                .anyMatch(m -> m.endsWith("PlannedCopies::fillIo")).anyMatch(m -> m.endsWith("::write32"))
-                .anyMatch(m -> m.endsWith("::read32")).anyMatch(m -> m.endsWith("::write64Relaxed"));
+                .anyMatch(m -> m.endsWith("PlannedCopies::fillIo")).anyMatch(m -> m.endsWith("ScalarFastPath::write32"))
+                .anyMatch(m -> m.endsWith("ScalarFastPath::read32")).anyMatch(m -> m.endsWith("ScalarFastPath::write64Relaxed"));
         List<String> violations = new ArrayList<>();
         for (Map.Entry<String, byte[]> m : methods.entrySet()) {
             for (String bad : violations(dir, m.getValue())) {

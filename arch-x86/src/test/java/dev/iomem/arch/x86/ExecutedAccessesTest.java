@@ -122,8 +122,8 @@ class ExecutedAccessesTest {
                 "gdb may not trace a child process here (ptrace: Operation not permitted)");
         String tail = out.length() > 4000 ? out.substring(out.length() - 4000) : out;
         assertThat(out).as(tail).contains("workload done");
-        level.ifPresent(l -> assertThat(out).as("RuleDrivenAccessor::write32 compiled at tier %d", l)
-                .containsPattern("\\s" + l + "\\s+dev\\.iomem\\.core\\.access\\.RuleDrivenAccessor::write32\\s"));
+        level.ifPresent(l -> assertThat(out).as("ScalarFastPath::write32 (RuleDrivenAccessor's scalars) compiled at tier %d", l)
+                .containsPattern("\\s" + l + "\\s+dev\\.iomem\\.core\\.access\\.ScalarFastPath::write32\\s"));
 
         List<Access> expected = new ArrayList<>();
         for (Op op : ExecutedAccessesWorkload.ops()) {
