@@ -82,7 +82,7 @@ final class NativePathChecks {
                         // s390x's bus issues PCI system calls on the mapping's address: only a
                         // real zPCI BAR can answer them, and plain memory cannot stand in for one.
                         Assumptions.abort(b.name() + "'s native bus refuses plain memory (" + e.getMessage()
-                                + "): it needs a real device window, which the lab provides");
+                                + "): it needs a real device window, which the kit does not have");
                     }
                     body.run(b.rules(t), memory, a, label);
                 } finally {
