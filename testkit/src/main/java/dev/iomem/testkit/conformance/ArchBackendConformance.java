@@ -382,7 +382,6 @@ public abstract class ArchBackendConformance {
         @DisplayName("a relaxed read or write calls no hook where the rules say UNORDERED, and the ordered hooks where they say ORDERED")
         void relaxed() {
             for (BackendUnderTest h : each()) {
-                boolean ordered = h.rules.relaxedOrdering() == RelaxedOrdering.ORDERED;
                 for (Width w : widths(h.rules)) {
                     long off = 64;
                     for (boolean write : new boolean[]{true, false}) {
@@ -390,21 +389,7 @@ public abstract class ArchBackendConformance {
                         List<TraceEntry> t = write
                                 ? h.run(what, off, w.bytes(), () -> ScalarAccess.write(h.accessor, w, false, off, 0x5A))
                                 : readTrace(h, what, off, w);
-                        if (ordered) {
-                            try {
-                                expectHooks(h, what, off, w, t, write, ConformanceRule.RELAXED_NO_BARRIER);
-                            } catch (ConformanceFailure f) {
-                                throw ConformanceFailure.of(ConformanceRule.RELAXED_NO_BARRIER, h.label + " " + what, off, w.bytes(),
-                                        AccessTrace.format(t, 8), "the ordered hooks: " + h.rules.name() + " declares relaxed accesses ORDERED", t);
-                            }
-                            continue;
-                        }
-                        for (TraceEntry e : t) {
-                            if (!e.isTransaction()) {
-                                throw ConformanceFailure.of(ConformanceRule.RELAXED_NO_BARRIER, h.label + " " + what, off, w.bytes(),
-                                        "a " + e.kind().label(), "no hook around a relaxed access (" + h.rules.name() + " declares them UNORDERED)", t);
-                            }
-                        }
+                        expectRelaxedHooks(h, what, off, w, t, write, "");
                     }
                 }
             }
@@ -434,6 +419,50 @@ public abstract class ArchBackendConformance {
                         "afterRead(" + hex(last.value()) + ")", "afterRead(" + hex(value) + "), the value read", t);
             }
         }
+    }
+
+    /**
+     * Checks a relaxed scalar's trace against the rules' policy: no hook where relaxed accesses
+     * are {@link RelaxedOrdering#UNORDERED}, exactly the ordered hooks where they are
+     * {@link RelaxedOrdering#ORDERED}; {@code where} (such as {@code " through a slice"}) goes
+     * into the message.
+     */
+    static void expectRelaxedHooks(BackendUnderTest h, String what, long off, Width w, List<TraceEntry> t, boolean write, String where) {
+        if (h.rules.relaxedOrdering() == RelaxedOrdering.ORDERED) {
+            try {
+                expectHooks(h, what, off, w, t, write, ConformanceRule.RELAXED_NO_BARRIER);
+            } catch (ConformanceFailure f) {
+                throw ConformanceFailure.of(ConformanceRule.RELAXED_NO_BARRIER, h.label + " " + what, off, w.bytes(),
+                        AccessTrace.format(t, 8), "the ordered hooks" + where + ": " + h.rules.name() + " declares relaxed accesses ORDERED", t);
+            }
+            return;
+        }
+        for (TraceEntry e : t) {
+            if (!e.isTransaction()) {
+                throw ConformanceFailure.of(ConformanceRule.RELAXED_NO_BARRIER, h.label + " " + what, off, w.bytes(),
+                        "a " + e.kind().label(), "no hook around a relaxed access" + where + " (" + h.rules.name() + " declares them UNORDERED)", t);
+            }
+        }
+    }
+
+    /**
+     * {@return the offsets at which a scalar of width {@code w} would cross the rules' boundary
+     * and that natural alignment, where the rules demand it, does not already refuse} Empty
+     * without a boundary.
+     */
+    static List<Long> boundaryCrossings(AccessRules rules, Width w) {
+        List<Long> out = new ArrayList<>();
+        long b = rules.boundary();
+        if (b == 0) {
+            return out;
+        }
+        for (long k = 1; k < w.bytes(); k++) {
+            long off = b - k;
+            if (!rules.naturalAlignment() || off % w.bytes() == 0) {
+                out.add(off);
+            }
+        }
+        return out;
     }
 
     /**
@@ -610,16 +639,8 @@ public abstract class ArchBackendConformance {
         void boundaryCrossing() {
             boolean any = false;
             for (BackendUnderTest h : each()) {
-                long b = h.rules.boundary();
-                if (b == 0) {
-                    continue;
-                }
                 for (Width w : widths(h.rules)) {
-                    for (long k = 1; k < w.bytes(); k++) {
-                        long off = b - k;
-                        if (h.rules.naturalAlignment() && off % w.bytes() != 0) {
-                            continue;
-                        }
+                    for (long off : boundaryCrossings(h.rules, w)) {
                         any = true;
                         for (boolean ordered : new boolean[]{true, false}) {
                             expectRefused(h, new Refusal(ScalarAccess.name(w, ordered, true), off, w.bytes(), BoundaryCrossingException.class,

@@ -97,16 +97,8 @@ final class GenericScalarRefusals {
     static void boundary(ArchBackendConformance kit) {
         boolean any = false;
         for (BackendUnderTest h : kit.each()) {
-            long b = h.rules.boundary();
-            if (b == 0) {
-                continue;
-            }
             for (Width w : widths(h.rules)) {
-                for (long k = 1; k < w.bytes(); k++) {
-                    long off = b - k;
-                    if (h.rules.naturalAlignment() && off % w.bytes() != 0) {
-                        continue;
-                    }
+                for (long off : ArchBackendConformance.boundaryCrossings(h.rules, w)) {
                     any = true;
                     both(h, w, off, BoundaryCrossingException.class, null);
                 }

@@ -1,7 +1,6 @@
 package dev.iomem.testkit.conformance;
 
 import dev.iomem.api.IoAccessor;
-import dev.iomem.api.RelaxedOrdering;
 import dev.iomem.api.Width;
 import dev.iomem.testkit.sim.AccessKind;
 import dev.iomem.testkit.sim.AccessTrace;
@@ -35,7 +34,6 @@ final class SliceHookChecks {
 
     static void scalars(ArchBackendConformance kit) {
         for (BackendUnderTest h : kit.each()) {
-            boolean relaxedOrdered = h.rules.relaxedOrdering() == RelaxedOrdering.ORDERED;
             for (View v : views(h)) {
                 for (Width w : ArchBackendConformance.widths(h.rules)) {
                     long rel = 16;
@@ -68,7 +66,7 @@ final class SliceHookChecks {
                             h.runValue(rw, abs, w.bytes(), () -> ScalarAccess.read(v.accessor, w, false, rel));
                             rt = h.device.trace().entries();
                         }
-                        relaxed(h, rw, abs, w, rt, write, relaxedOrdered);
+                        ArchBackendConformance.expectRelaxedHooks(h, rw, abs, w, rt, write, " through a slice");
                     }
                 }
             }
@@ -82,24 +80,6 @@ final class SliceHookChecks {
         if (t.getLast().value() != value) {
             throw ConformanceFailure.of(ConformanceRule.BARRIER_AFTER_READ_VALUE, h.label + " " + what, abs, w.bytes(),
                     "afterRead(" + hex(t.getLast().value()) + ")", "afterRead(" + hex(value) + "), the value read", t);
-        }
-    }
-
-    private static void relaxed(BackendUnderTest h, String what, long abs, Width w, List<TraceEntry> t, boolean write, boolean ordered) {
-        if (ordered) {
-            try {
-                ArchBackendConformance.expectHooks(h, what, abs, w, t, write, ConformanceRule.RELAXED_NO_BARRIER);
-            } catch (ConformanceFailure f) {
-                throw ConformanceFailure.of(ConformanceRule.RELAXED_NO_BARRIER, h.label + " " + what, abs, w.bytes(),
-                        AccessTrace.format(t, 8), "the ordered hooks, as through the window: " + h.rules.name() + " declares relaxed accesses ORDERED", t);
-            }
-            return;
-        }
-        for (TraceEntry e : t) {
-            if (!e.isTransaction()) {
-                throw ConformanceFailure.of(ConformanceRule.RELAXED_NO_BARRIER, h.label + " " + what, abs, w.bytes(),
-                        "a " + e.kind().label(), "no hook around a relaxed access through a slice (" + h.rules.name() + " declares them UNORDERED)", t);
-            }
         }
     }
 
