@@ -90,7 +90,8 @@ public final class ExecutedAccessesWorkload {
             ops.add(new Op("fillIo" + how, javaLoops, io -> io.fillIo(at + 0x80, 13, (byte) 0x5a), plan(at + 0x80, true)));
         }
         // Relaxed reads through register handles, which take their own path to the window
-        // (dev.iomem.core.regs.BoundRegister: opaque loads of 1, 2 and 4 bytes, fenced plain of 8).
+        // (a hidden class per register, dev.iomem.core.regs.HiddenClassRegister: opaque loads of 1, 2 and
+        // 4 bytes, fenced plain of 8).
         for (int bytes : new int[] {1, 2, 4, 8}) {
             long offset = REGISTERS_AT + 0x10L * Integer.numberOfTrailingZeros(bytes);
             String name = "R" + bytes * 8;

@@ -8,13 +8,14 @@ import java.lang.foreign.MemorySegment;
 
 import dev.iomem.api.IoAccessor;
 import dev.iomem.api.regs.AccessKind;
-import dev.iomem.api.regs.FieldSpec;
 import dev.iomem.api.regs.RegisterAccessException;
 import dev.iomem.api.regs.RegisterSpec;
 
 /**
- * The one implementation of {@link Register}: a record, so that C2 trusts its final fields and a
- * handle held in a {@code static final} field folds to its constants (offset, width, kind).
+ * The general implementation of {@link Register}: a record, so that C2 trusts its final fields and
+ * a handle held in a {@code static final} field folds to its constants (offset, width, kind).
+ * Array elements and registers without a relaxed-read window are handed out as they are; a single
+ * register with one is handed out wrapped in a {@link HiddenClassRegister}, which delegates here.
  */
 record BoundRegister(String name, RegisterSpec spec, IoAccessor io, long offset, int bytes, long mask,
                      boolean readable, boolean writable, boolean updatable, AccessKind kind, BoundField[] fields,
@@ -39,10 +40,7 @@ record BoundRegister(String name, RegisterSpec spec, IoAccessor io, long offset,
         // The common 32-bit register gets a field of its own, so its read needs no width switch.
         BoundRegister r = new BoundRegister(name, spec, io, offset, bytes, spec.width().mask(),
                 k.readable(), k.writable(), k.updatable(), k, fs, bytes == 4 ? null : d, bytes == 4 ? d : null);
-        for (int i = 0; i < fs.length; i++) {
-            FieldSpec f = spec.fields().get(i);
-            fs[i] = new BoundField(r, f, f.lsb(), f.valueMask(), f.mask());
-        }
+        System.arraycopy(BoundField.of(r, r, spec), 0, fs, 0, fs.length);
         return r;
     }
 
@@ -66,7 +64,7 @@ record BoundRegister(String name, RegisterSpec spec, IoAccessor io, long offset,
             try {
                 return MappedBus.relaxedLoad32(d32) & 0xffff_ffffL;
             } catch (IllegalStateException closed) {
-                throw new AccessorClosedException("readRelaxed of register " + name, offset, bytes);
+                throw closedOnRelaxedRead();
             }
         }
         MemorySegment d = direct; // set only for another readable register
@@ -75,10 +73,23 @@ record BoundRegister(String name, RegisterSpec spec, IoAccessor io, long offset,
             try {
                 return MappedBus.relaxedLoad(d, 0, (int) d.byteSize());
             } catch (IllegalStateException closed) {
-                throw new AccessorClosedException("readRelaxed of register " + name, offset, bytes);
+                throw closedOnRelaxedRead();
             }
         }
         return readRelaxedThroughAccessor();
+    }
+
+    /** {@return what a relaxed read of the register's window throws once its accessor has closed} */
+    AccessorClosedException closedOnRelaxedRead() {
+        return new AccessorClosedException("readRelaxed of register " + name, offset, bytes);
+    }
+
+    /**
+     * {@return the register's own bytes of the accessor's relaxed-read window, or {@code null} if
+     * its relaxed reads go through the accessor}
+     */
+    MemorySegment relaxedWindow() {
+        return direct32 != null ? direct32 : direct;
     }
 
     private long readRelaxedThroughAccessor() {
@@ -155,17 +166,7 @@ record BoundRegister(String name, RegisterSpec spec, IoAccessor io, long offset,
 
     @Override
     public Field field(String fieldName) {
-        for (BoundField f : fields) {
-            if (f.spec().name().equals(fieldName)) {
-                return f;
-            }
-        }
-        spec.field(fieldName); // throws with the list of fields
-        throw new IllegalArgumentException(fieldName);
-    }
-
-    BoundField[] boundFields() {
-        return fields;
+        return BoundField.named(fields, spec, fieldName);
     }
 
     @Override

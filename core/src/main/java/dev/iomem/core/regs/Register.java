@@ -11,11 +11,17 @@ import dev.iomem.api.regs.RegisterSpec;
  * write). Values are zero-extended into a {@code long}. A handle is immutable and allocation-free
  * per access; keep it in a {@code static final} or {@code final} field.
  *
+ * <p>A single register of a window with a relaxed-read fast path (a mapped BAR) is the only
+ * instance of a class of its own, so a call site that reads one register knows its window as a
+ * constant and {@link #readRelaxed()} costs no more than a raw {@code VarHandle} read, even
+ * through an instance field. A call site that sees many registers (a helper that takes a
+ * {@code Register}) pays an interface dispatch per access instead; array elements share one class.
+ *
  * <p>Every method refuses, with a {@link RegisterAccessException} and before any device
  * transaction, an access the register's {@link AccessKind} forbids. Failures of the window itself
  * (closed accessor, device fault) are the {@link IoAccessException}s of the underlying accessor.
  */
-public sealed interface Register permits BoundRegister {
+public sealed interface Register permits BoundRegister, HiddenClassRegister {
 
     /** {@return the register's name; for an element of an array, {@code NAME[index]}} */
     String name();

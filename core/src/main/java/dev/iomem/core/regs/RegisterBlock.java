@@ -33,6 +33,8 @@ public final class RegisterBlock {
     private final RegisterLayout layout;
     private final IoAccessor io;
     private final Map<String, BoundRegister> registers = new LinkedHashMap<>();
+    /** The handles given out: each of {@link #registers} with a class of its own where it can. */
+    private final Map<String, Register> handles = new LinkedHashMap<>();
     private final Map<String, RegisterArray> arrays = new LinkedHashMap<>();
 
     private RegisterBlock(RegisterLayout layout, IoAccessor io) {
@@ -50,7 +52,9 @@ public final class RegisterBlock {
                 }
                 arrays.put(r.name(), new RegisterArray(r, elements));
             } else {
-                registers.put(r.name(), BoundRegister.of(r.name(), r, io, r.offset(), direct));
+                BoundRegister general = BoundRegister.of(r.name(), r, io, r.offset(), direct);
+                registers.put(r.name(), general);
+                handles.put(r.name(), HiddenClassRegister.of(general));
             }
         }
     }
@@ -134,7 +138,7 @@ public final class RegisterBlock {
      *                                  is reached through {@link #array(String)})
      */
     public Register register(String name) {
-        BoundRegister r = registers.get(name);
+        Register r = handles.get(name);
         if (r == null) {
             throw new IllegalArgumentException("layout " + layout.name() + " has no single register " + name
                     + (arrays.containsKey(name) ? " (it is an array: use array(\"" + name + "\"))" : "")
