@@ -52,8 +52,16 @@ abstract non-sealed class HiddenClassRegister implements Register {
      * @param general a bound register
      */
     static Register of(BoundRegister general) {
+        return of(general, Template.BYTES);
+    }
+
+    /**
+     * {@link #of(BoundRegister)} with the template's class file given.
+     *
+     * @param template the class file to define the handle's class from; {@code null} if missing
+     */
+    static Register of(BoundRegister general, byte[] template) {
         MemorySegment window = general.relaxedWindow();
-        byte[] template = Template.BYTES;
         if (window == null || template == null) {
             return general;
         }
@@ -62,8 +70,11 @@ abstract non-sealed class HiddenClassRegister implements Register {
                     List.of(general, window), true);
             MethodHandle constructor = defined.findConstructor(defined.lookupClass(), CONSTRUCTOR);
             return (Register) constructor.invoke(general);
+        } catch (VirtualMachineError e) {
+            throw e;
         } catch (Throwable e) {
-            // Not expected on any JDK 25; the general handle is correct, only slower per access.
+            // A class file a repackaging tool rewrote, say: the general handle is correct, only
+            // slower per access through an instance field.
             LOG.log(System.Logger.Level.DEBUG, "register " + general.name() + ": no class of its own", e);
             return general;
         }

@@ -126,6 +126,18 @@ class HiddenClassRegisterTest {
     }
 
     @Test
+    @DisplayName("without a usable template class file the handle is the general one, and reads the same")
+    void fallsBackToTheGeneralHandle() {
+        memory.set(ValueLayout.JAVA_INT_UNALIGNED, 0x04, 0x55);
+        BoundRegister general = BoundRegister.of("CTRL", LAYOUT.register("CTRL"), io, 0x04, io.relaxedReadWindow());
+        assertThat(HiddenClassRegister.of(general, null)).isSameAs(general);
+        assertThat(HiddenClassRegister.of(general, new byte[] {(byte) 0xca, (byte) 0xfe, 0, 0})).isSameAs(general);
+        Register own = HiddenClassRegister.of(general);
+        assertThat(own.getClass().isHidden()).isTrue();
+        assertThat(own.readRelaxed()).isEqualTo(general.readRelaxed()).isEqualTo(0x55L);
+    }
+
+    @Test
     @DisplayName("once the accessor closes, a relaxed read throws AccessorClosedException naming the register")
     void closesWithTheAccessor() {
         Register id = block.register("ID");
