@@ -10,14 +10,15 @@ import dev.iomem.api.MisalignedAccessException;
 import dev.iomem.api.OutOfBoundsAccessException;
 import dev.iomem.api.Width;
 import dev.iomem.api.WidthNotAllowedException;
-import dev.iomem.testkit.conformance.ArchBackendConformance.Refusal;
+import dev.iomem.testkit.conformance.KitExpectations.Refusal;
 import org.junit.jupiter.api.Assumptions;
 
 import java.util.EnumSet;
 import java.util.TreeSet;
 
-import static dev.iomem.testkit.conformance.ArchBackendConformance.expectRefused;
-import static dev.iomem.testkit.conformance.ArchBackendConformance.widths;
+import static dev.iomem.testkit.conformance.KitCases.outOfBoundsOffsets;
+import static dev.iomem.testkit.conformance.KitCases.widths;
+import static dev.iomem.testkit.conformance.KitExpectations.expectRefused;
 
 /**
  * {@code read(offset, width)} and {@code write(offset, width, value)} are scalars like the
@@ -40,10 +41,7 @@ final class GenericScalarRefusals {
         for (BackendUnderTest h : kit.each()) {
             long size = h.accessor.size();
             for (Width w : widths(h.rules)) {
-                for (long off : new long[]{-1, -w.bytes(), size - w.bytes() + 1, size, size + 8, Long.MAX_VALUE, Long.MIN_VALUE, Long.MAX_VALUE - 7}) {
-                    if (off == size - w.bytes() + 1 && w == Width.BYTE) {
-                        continue;
-                    }
+                for (long off : outOfBoundsOffsets(size, w)) {
                     Class<? extends Throwable> expected = h.rules.naturalAlignment() && off % w.bytes() != 0
                             ? IoAccessException.class : OutOfBoundsAccessException.class;
                     both(h, w, off, expected, null);
@@ -98,7 +96,7 @@ final class GenericScalarRefusals {
         boolean any = false;
         for (BackendUnderTest h : kit.each()) {
             for (Width w : widths(h.rules)) {
-                for (long off : ArchBackendConformance.boundaryCrossings(h.rules, w)) {
+                for (long off : KitCases.boundaryCrossings(h.rules, w)) {
                     any = true;
                     both(h, w, off, BoundaryCrossingException.class, null);
                 }

@@ -4,8 +4,8 @@ import dev.iomem.api.IoAccessor;
 import dev.iomem.api.MemoryType;
 import dev.iomem.api.OutOfBoundsAccessException;
 import dev.iomem.api.Width;
-import dev.iomem.testkit.conformance.ArchBackendConformance.Refusal;
 import dev.iomem.testkit.conformance.CopyTraceChecks.Operation;
+import dev.iomem.testkit.conformance.KitExpectations.Refusal;
 import dev.iomem.testkit.reference.ReferenceCopyModel;
 import dev.iomem.testkit.sim.AccessKind;
 import dev.iomem.testkit.sim.TraceEntry;
@@ -21,7 +21,7 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.SplittableRandom;
 
-import static dev.iomem.testkit.conformance.ArchBackendConformance.hex;
+import static dev.iomem.testkit.conformance.KitExpectations.hex;
 
 /**
  * A window larger than 4 GiB (prefetchable BARs of GPUs and NICs are): every offset is a
@@ -78,16 +78,16 @@ final class LargeWindowChecks {
 
     static void scalars(ArchBackendConformance kit) {
         for (BackendUnderTest h : each(kit)) {
-            for (Width w : ArchBackendConformance.widths(h.rules)) {
+            for (Width w : KitCases.widths(h.rules)) {
                 for (long off : offsets(h, w, SIZE)) {
                     for (boolean ordered : new boolean[]{true, false}) {
                         beyond4GiB(h, ScalarAccess.name(w, ordered, true), off, w.bytes(),
-                                () -> ArchBackendConformance.roundTripAt(h, w, ordered, off, off, h.accessor));
+                                () -> KitExpectations.roundTripAt(h, w, ordered, off, off, h.accessor));
                     }
                     long v = ScalarAccess.pattern(w, off >>> 20);
                     beyond4GiB(h, ScalarAccess.genericName(w, true), off, w.bytes(), () -> {
                         List<TraceEntry> t = h.run(ScalarAccess.genericName(w, true), off, w.bytes(), () -> ScalarAccess.writeGeneric(h.accessor, w, off, v));
-                        ArchBackendConformance.expectSingle(h, ScalarAccess.genericName(w, true), AccessKind.STORE, off, w, t);
+                        KitExpectations.expectSingle(h, ScalarAccess.genericName(w, true), AccessKind.STORE, off, w, t);
                         long got = h.runValue(ScalarAccess.genericName(w, false), off, w.bytes(), () -> ScalarAccess.readGeneric(h.accessor, w, off));
                         if (got != v || h.bus.peekValue(off, w) != v) {
                             throw ConformanceFailure.of(ConformanceRule.SCALAR_ROUND_TRIP, h.label + " " + ScalarAccess.genericName(w, false), off, w.bytes(),
@@ -101,7 +101,7 @@ final class LargeWindowChecks {
                     }
                     Class<? extends Throwable> expected = h.rules.naturalAlignment() && off % w.bytes() != 0
                             ? dev.iomem.api.IoAccessException.class : OutOfBoundsAccessException.class;
-                    beyond4GiB(h, ScalarAccess.name(w, true, false), off, w.bytes(), () -> ArchBackendConformance.expectRefused(h,
+                    beyond4GiB(h, ScalarAccess.name(w, true, false), off, w.bytes(), () -> KitExpectations.expectRefused(h,
                             new Refusal(ScalarAccess.name(w, true, false), off, w.bytes(), expected, () -> ScalarAccess.read(h.accessor, w, true, off))));
                 }
             }
@@ -118,7 +118,7 @@ final class LargeWindowChecks {
                     copyCase(h, h.accessor, 0, op, c[0], (int) c[1], seed++, "");
                 }
             }
-            beyond4GiB(h, "copyFromIo", SIZE - 8, 16, () -> ArchBackendConformance.expectRefused(h,
+            beyond4GiB(h, "copyFromIo", SIZE - 8, 16, () -> KitExpectations.expectRefused(h,
                     new Refusal("copyFromIo", SIZE - 8, 16, OutOfBoundsAccessException.class,
                             () -> h.accessor.copyFromIo(SIZE - 8, MemorySegment.ofArray(new byte[16])))));
         }
@@ -131,18 +131,18 @@ final class LargeWindowChecks {
             long wide = G2 - 8;
             IoAccessor sw = h.accessor.slice(wide, 3L << 30);
             IoAccessor ss = s.slice(4000, 200);
-            for (Width w : ArchBackendConformance.widths(h.rules)) {
+            for (Width w : KitCases.widths(h.rules)) {
                 for (boolean ordered : new boolean[]{true, false}) {
                     for (long rel : new long[]{0, 4096 - w.bytes(), 4096, 8192 - w.bytes()}) {
                         beyond4GiB(h, "slice(" + hex(base) + ", 8192) " + ScalarAccess.name(w, ordered, true), base + rel, w.bytes(),
-                                () -> ArchBackendConformance.roundTripAt(h, w, ordered, rel, base + rel, s));
+                                () -> KitExpectations.roundTripAt(h, w, ordered, rel, base + rel, s));
                     }
                     for (long rel : new long[]{8, G2 + 8, (3L << 30) - 8}) {
                         beyond4GiB(h, "slice(" + hex(wide) + ", 3 GiB) " + ScalarAccess.name(w, ordered, true), wide + rel, w.bytes(),
-                                () -> ArchBackendConformance.roundTripAt(h, w, ordered, rel, wide + rel, sw));
+                                () -> KitExpectations.roundTripAt(h, w, ordered, rel, wide + rel, sw));
                     }
                     beyond4GiB(h, "slice(" + hex(base) + ", 8192).slice(4000, 200) " + ScalarAccess.name(w, ordered, true), G4, w.bytes(),
-                            () -> ArchBackendConformance.roundTripAt(h, w, ordered, 96, G4, ss));
+                            () -> KitExpectations.roundTripAt(h, w, ordered, 96, G4, ss));
                 }
             }
             long seed = 17;
@@ -168,7 +168,7 @@ final class LargeWindowChecks {
             byte[] expected = around.clone();
             List<TraceEntry> t;
             try (Arena arena = Arena.ofConfined()) {
-                MemorySegment buf = ArchBackendConformance.source(len, seed * 7 + 1, (seed & 1) == 0, arena);
+                MemorySegment buf = CopyRuns.source(len, seed * 7 + 1, (seed & 1) == 0, arena);
                 h.lastRamAddress = op == Operation.FILL_IO ? 0 : buf.address();
                 byte value = (byte) (0x80 | seed);
                 switch (op) {

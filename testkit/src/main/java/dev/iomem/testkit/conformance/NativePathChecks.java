@@ -19,7 +19,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
-import static dev.iomem.testkit.conformance.ArchBackendConformance.hex;
+import static dev.iomem.testkit.conformance.KitExpectations.hex;
 
 /**
  * The backend's own native path, where this machine can run it: {@code openBus} over native
@@ -113,8 +113,8 @@ final class NativePathChecks {
 
     static void scalars(ArchBackendConformance kit) {
         onNativeMemory(kit, (rules, memory, a, label) -> {
-            for (Width w : ArchBackendConformance.widths(rules)) {
-                for (long off : ArchBackendConformance.scalarOffsets(rules, w, memory.byteSize())) {
+            for (Width w : KitCases.widths(rules)) {
+                for (long off : KitCases.scalarOffsets(rules, w, memory.byteSize())) {
                     if (off % w.bytes() != 0) {
                         continue;
                     }
@@ -163,7 +163,7 @@ final class NativePathChecks {
             byte[] model = new byte[(int) memory.byteSize()];
             new SplittableRandom(23).nextBytes(model);
             MemorySegment.copy(model, 0, memory, ValueLayout.JAVA_BYTE, 0, model.length);
-            List<long[]> cases = ArchBackendConformance.copyCases(rules, memory.byteSize());
+            List<long[]> cases = KitCases.copyCases(rules, memory.byteSize());
             long seed = 1;
             try (Arena arena = Arena.ofConfined()) {
                 for (long[] c : cases) {
@@ -172,7 +172,7 @@ final class NativePathChecks {
                     for (Operation op : Operation.values()) {
                         seed++;
                         String what = label + " " + op.method;
-                        MemorySegment buf = ArchBackendConformance.source(len, seed, (seed & 1) == 0, arena);
+                        MemorySegment buf = CopyRuns.source(len, seed, (seed & 1) == 0, arena);
                         byte value = (byte) (0x80 | (seed & 0x7F));
                         byte[] before = buf.toArray(ValueLayout.JAVA_BYTE);
                         try {

@@ -1,6 +1,6 @@
 package dev.iomem.testkit.conformance;
 
-import dev.iomem.testkit.conformance.ArchBackendConformance.Refusal;
+import dev.iomem.testkit.conformance.KitExpectations.Refusal;
 import dev.iomem.testkit.sim.TraceEntry;
 
 import java.lang.foreign.Arena;
@@ -15,7 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BiFunction;
 
-import static dev.iomem.testkit.conformance.ArchBackendConformance.expectRefused;
+import static dev.iomem.testkit.conformance.KitExpectations.expectRefused;
 
 /**
  * The RAM side of a copy: a buffer the copy cannot use (read-only for copyFromIo, closed, confined
@@ -101,7 +101,7 @@ final class RamBufferChecks {
 
     static void atOffsets(ArchBackendConformance kit) {
         for (BackendUnderTest h : kit.each()) {
-            long page = ArchBackendConformance.pageOf(h.rules);
+            long page = KitCases.pageOf(h.rules);
             long[][] ranges = {{0, 64}, {3, 37}, {page - 5, 29}, {16, 200}};
             long seed = 40;
             for (Buffer b : buffers()) {

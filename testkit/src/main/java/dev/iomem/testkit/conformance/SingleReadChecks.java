@@ -3,7 +3,7 @@ package dev.iomem.testkit.conformance;
 import dev.iomem.api.Width;
 import dev.iomem.testkit.sim.AccessKind;
 
-import static dev.iomem.testkit.conformance.ArchBackendConformance.hex;
+import static dev.iomem.testkit.conformance.KitExpectations.hex;
 
 /**
  * A read is one load whatever it reads. A backend that looks at the value and reads again (an
@@ -26,7 +26,7 @@ final class SingleReadChecks {
 
     static void check(ArchBackendConformance kit) {
         for (BackendUnderTest h : kit.each()) {
-            for (Width w : ArchBackendConformance.widths(h.rules)) {
+            for (Width w : KitCases.widths(h.rules)) {
                 long[] values = {w.mask(), 0, 1L << (w.bits() - 1), ScalarAccess.pattern(w, 0x2A), w.mask() - 1};
                 String[] names = {"all ones", "zero", "the top bit", "a pattern", "all ones but bit 0"};
                 for (int i = 0; i < values.length; i++) {
@@ -40,7 +40,7 @@ final class SingleReadChecks {
                             case RELAXED -> ScalarAccess.read(h.accessor, w, false, off);
                             case BY_WIDTH -> ScalarAccess.readGeneric(h.accessor, w, off);
                         });
-                        ArchBackendConformance.expectSingle(h, what, AccessKind.LOAD, off, w, h.device.trace().entries());
+                        KitExpectations.expectSingle(h, what, AccessKind.LOAD, off, w, h.device.trace().entries());
                         if (got != value) {
                             throw ConformanceFailure.of(ConformanceRule.SCALAR_ROUND_TRIP, h.label + " " + what, off, w.bytes(),
                                     hex(got), hex(value) + ", the device value", h.device.trace().entries());

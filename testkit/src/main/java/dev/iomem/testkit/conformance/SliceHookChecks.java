@@ -8,7 +8,7 @@ import dev.iomem.testkit.sim.TraceEntry;
 
 import java.util.List;
 
-import static dev.iomem.testkit.conformance.ArchBackendConformance.hex;
+import static dev.iomem.testkit.conformance.KitExpectations.hex;
 
 /**
  * A slice is the window seen through an offset, not a second accessor with ordering of its own:
@@ -25,7 +25,7 @@ final class SliceHookChecks {
     }
 
     private static List<View> views(BackendUnderTest h) {
-        long base = ArchBackendConformance.pageOf(h.rules) + 64;
+        long base = KitCases.pageOf(h.rules) + 64;
         IoAccessor s = h.accessor.slice(base, 256);
         IoAccessor ss = s.slice(32, 128);
         String name = "slice(" + hex(base) + ", 256)";
@@ -35,17 +35,17 @@ final class SliceHookChecks {
     static void scalars(ArchBackendConformance kit) {
         for (BackendUnderTest h : kit.each()) {
             for (View v : views(h)) {
-                for (Width w : ArchBackendConformance.widths(h.rules)) {
+                for (Width w : KitCases.widths(h.rules)) {
                     long rel = 16;
                     long abs = v.base + rel;
                     // Ordered writes, by method and by width.
                     String what = v.name + " " + ScalarAccess.name(w, true, true);
                     List<TraceEntry> t = h.run(what, abs, w.bytes(), () -> ScalarAccess.write(v.accessor, w, true, rel, ScalarAccess.pattern(w, 7)));
-                    ArchBackendConformance.expectHooks(h, what, abs, w, t, true, ConformanceRule.BARRIER_BEFORE_ORDERED_WRITE);
-                    ArchBackendConformance.expectSingle(h, what, AccessKind.STORE, abs, w, t);
+                    KitExpectations.expectHooks(h, what, abs, w, t, true, ConformanceRule.BARRIER_BEFORE_ORDERED_WRITE);
+                    KitExpectations.expectSingle(h, what, AccessKind.STORE, abs, w, t);
                     String generic = v.name + " " + ScalarAccess.genericName(w, true);
                     t = h.run(generic, abs, w.bytes(), () -> ScalarAccess.writeGeneric(v.accessor, w, rel, ScalarAccess.pattern(w, 8)));
-                    ArchBackendConformance.expectHooks(h, generic, abs, w, t, true, ConformanceRule.BARRIER_BEFORE_ORDERED_WRITE);
+                    KitExpectations.expectHooks(h, generic, abs, w, t, true, ConformanceRule.BARRIER_BEFORE_ORDERED_WRITE);
                     // Ordered reads, with the value read handed to afterRead.
                     for (long value : new long[]{ScalarAccess.pattern(w, 9), w.mask()}) {
                         h.bus.pokeValue(abs, w, value);
@@ -66,7 +66,7 @@ final class SliceHookChecks {
                             h.runValue(rw, abs, w.bytes(), () -> ScalarAccess.read(v.accessor, w, false, rel));
                             rt = h.device.trace().entries();
                         }
-                        ArchBackendConformance.expectRelaxedHooks(h, rw, abs, w, rt, write, " through a slice");
+                        KitExpectations.expectRelaxedHooks(h, rw, abs, w, rt, write, " through a slice");
                     }
                 }
             }
@@ -75,8 +75,8 @@ final class SliceHookChecks {
 
     private static void readHooks(BackendUnderTest h, String what, long abs, Width w, long value) {
         List<TraceEntry> t = h.device.trace().entries();
-        ArchBackendConformance.expectHooks(h, what, abs, w, t, false, ConformanceRule.BARRIER_AFTER_ORDERED_READ);
-        ArchBackendConformance.expectSingle(h, what, AccessKind.LOAD, abs, w, t);
+        KitExpectations.expectHooks(h, what, abs, w, t, false, ConformanceRule.BARRIER_AFTER_ORDERED_READ);
+        KitExpectations.expectSingle(h, what, AccessKind.LOAD, abs, w, t);
         if (t.getLast().value() != value) {
             throw ConformanceFailure.of(ConformanceRule.BARRIER_AFTER_READ_VALUE, h.label + " " + what, abs, w.bytes(),
                     "afterRead(" + hex(t.getLast().value()) + ")", "afterRead(" + hex(value) + "), the value read", t);
