@@ -4,7 +4,6 @@ import dev.iomem.api.regs.RegisterSpec;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -88,7 +87,8 @@ abstract non-sealed class HiddenClassRegister implements Register {
             try (InputStream in = HiddenClassRegister.class.getResourceAsStream("HiddenClassRegisterTemplate.class")) {
                 return in == null ? null : in.readAllBytes();
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                LOG.log(System.Logger.Level.DEBUG, "register handles: no template class file", e);
+                return null;
             }
         }
     }

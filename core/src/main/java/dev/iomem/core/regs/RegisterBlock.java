@@ -62,7 +62,9 @@ public final class RegisterBlock {
     /**
      * Binds {@code layout} to the window {@code io}. Nothing is read or written. Alignment is
      * checked on the registers' offsets in the BAR: a slice that starts at an offset of its BAR
-     * that would misalign a register is refused here, not at the first access.
+     * that would misalign a register is refused here, not at the first access. Over a window with a
+     * relaxed-read fast path, binding defines a hidden class for each readable single register
+     * (see {@link Register}), about a tenth of a millisecond each: bind once and keep the block.
      *
      * @param layout the registers
      * @param io     the window; offsets of the layout are offsets in it
