@@ -23,7 +23,11 @@ import java.util.Objects;
  * also proves which register it is: C2 inlines the class's method, whose window is a
  * {@code static final} constant, so its bounds and alignment fold away and only the liveness test
  * stays (a closed accessor still throws, never touching the device). A call site that sees many
- * registers (a helper taking a {@code Register}) pays an interface dispatch instead.
+ * registers (a helper taking a {@code Register}) pays an interface dispatch instead. The folding
+ * rests on HotSpot's {@code ciField::is_constant}: static finals are constants, and so are the
+ * final fields of a few JDK packages, {@code jdk.internal.foreign}'s segments among them
+ * (OpenJDK's {@code jdk.internal.vm.annotation.TrustFinalFields} lists the rule); B7 in
+ * {@code bench} checks that it holds.
  *
  * <p>Each class is defined from the bytes of {@link HiddenClassRegisterTemplate} with
  * {@link MethodHandles.Lookup#defineHiddenClassWithClassData}: not strongly linked to its loader,
